@@ -1,0 +1,184 @@
+"""Stage 2, clean: raw text of any layout -> canonical text, one paragraph per block.
+
+The canonical text is what every offset in the graph points into: paragraphs
+joined by a blank line, each paragraph on one line with single spaces.  The
+same report as PDF, hard-wrapped text or one-paragraph-per-line text gives
+(nearly) the same canonical text, so extraction has one input shape.
+
+What real Ofsted PDFs and their text dumps need fixing, each as data below:
+running headers and page numbers, the Ofsted letterhead block, U+FFFE and
+soft hyphens, private-use bullet glyphs, HTML fragments left by converters,
+and paragraphs split by page breaks.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+BULLET = "•"
+# Glyphs used as bullets: black squares, dots, dashes and Symbol-font private-use points.
+BULLET_CHARS = "◼■▪●•◦‣∙·➢➤►▶✓✔" + "".join(chr(c) for c in range(0xF000, 0xF100))
+CHAR_FIXES = {
+    "\r\n": "\n", "\r": "\n", "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
+    "\u200b": "", "\ufeff": "", "\u00ad\n": "-", "\ufffe\n": "-", "\u00ad": "-", "\ufffe": "-",
+    "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
+}
+# Lines that are never report content when they stand alone: the letterhead block,
+# bare page numbers, "Page 3 of 12" and the like.
+LETTERHEAD = re.compile(
+    r"^(ofsted|piccadilly gate|store st(reet)?|manchester|m1 2wd|agora|6 cumberland place|nottingham|ng1 6hj|"
+    r"(t|e|w|t:|e:|w:|tel|textphone:?)?\s*(0300 ?123 ?\d{4}|0161 ?618 ?8524|0161 ?618|8524|enquiries@ofsted\.gov\.uk|"
+    r"www\.(gov\.uk/)?ofsted(\.gov\.uk)?|www\.gov\.uk/government/organisations/ofsted)|"
+    r"textphone|direct t|direct f|direct e|"
+    r"\s|[,.])+$",
+    re.IGNORECASE,
+)
+PAGE_NUMBER = re.compile(r"^(page )?\d{1,3}( of \d{1,3})?$", re.IGNORECASE)
+# Running headers/footers written into text dumps: the report title and its dates, a page number after.
+RUNNING_HEADER = re.compile(
+    r"^(inspection of .{3,90}? (local authority )?children.s (social care )?services"
+    r"|\d{1,2}( [a-z]+)?( \d{4})? (to|and|–|-) \d{1,2} [a-z]+ \d{4}( \d{1,3})?"
+    r"|inspection report:? .{3,90}|(focused|monitoring) visit to .{3,80} \d{1,3})$",
+    re.IGNORECASE,
+)
+TERMINAL = tuple('.:;?!)"”’')
+NUMBERED = re.compile(r"^\(?\d{1,3}(\.\d{1,2})?[.)]?\s*(?=[A-Z‘'“\"(])")
+FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹\d]{1,2} ?(?=[A-Z])(?!\w+ \d{4})")
+TITLE_LINES = 12  # the first lines hold the title and dates, never a running header
+HEADER_ZONE = 4  # lines at each page edge that may be running headers or footers
+
+
+def clean_text(raw: str, media_type: str = "text/plain") -> str:
+    """Return the canonical text: paragraphs separated by one blank line."""
+    text = _fix_chars(raw)
+    if media_type == "text/html" or re.search(r"</?(p|br|div|li|td|span)\b", text[:20000], re.IGNORECASE):
+        text = _strip_html(text)
+    pages = [page.split("\n") for page in text.split("\f")]
+    repeated = _repeated_edge_lines(pages)
+    lines: list[str] = []
+    seen = 0  # text lines so far: the title block at the top is never a running header
+    for page_no, page in enumerate(pages):
+        if page_no:
+            lines.append("\f")
+        kept = []
+        for line in page:
+            line = " ".join(line.split())
+            if line and _is_furniture(line, repeated, seen < TITLE_LINES):
+                line = ""
+            seen += bool(line)
+            kept.append(line)
+        lines.extend(_drop_footnote(kept))
+    return "\n\n".join(_paragraphs(lines))
+
+
+def _fix_chars(text: str) -> str:
+    for bad, good in CHAR_FIXES.items():
+        text = text.replace(bad, good)
+    text = re.sub(r"[\u2010\u2011]", "-", text)
+    text = re.sub(r"[ ]+\n", "\n", text)
+    bullets = re.escape(BULLET_CHARS)
+    text = re.sub(rf"(?m)^[ ]*[{bullets}][ ]*", f"{BULLET} ", text)
+    text = re.sub(rf"(?m)^[ ]*[-–][ ]+(?=[A-Z])", f"{BULLET} ", text)
+    return re.sub(rf"[{bullets}]", " ", text.replace(BULLET + " ", "\x00")).replace("\x00", BULLET + " ")
+
+
+def _strip_html(text: str) -> str:
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+    text = re.sub(r"(?i)<br\s*/?>", "\n", text)
+    text = re.sub(r"(?i)</?(p|div|li|ul|ol|tr|table|h[1-6])\b[^>]*>", "\n\n", text)
+    text = re.sub(r"(?i)</?(td|th)\b[^>]*>", " ", text)
+    text = re.sub(r"<[^>\n]{0,400}>", "", text)
+    return html.unescape(text)
+
+
+def _shape(line: str) -> str:
+    """A line with its digits folded, so 'Page 3' and 'Page 4' headers compare equal."""
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
+    """Shapes of lines found at the top or bottom edge of at least three pages (running headers)."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        content = [line for line in page if line.strip()]
+        edge = content[:HEADER_ZONE] + content[-HEADER_ZONE:]
+        counts.update({_shape(line) for line in edge})
+    floor = max(3, len(pages) // 3)
+    return {shape for shape, n in counts.items() if n >= floor and len(shape) > 1}
+
+
+def _is_furniture(line: str, repeated: set[str], at_start: bool) -> bool:
+    """True for page furniture: letterhead, page numbers, running headers and footers."""
+    if LETTERHEAD.match(line) or PAGE_NUMBER.match(line):
+        return True
+    if _shape(line) in repeated:
+        return True
+    return not at_start and bool(RUNNING_HEADER.match(line))
+
+
+def _drop_footnote(page: list[str]) -> list[str]:
+    """Blank out a footnote block at the foot of a page ('1 The areas for improvement have been...')."""
+    end = len(page)
+    while end and not page[end - 1]:
+        end -= 1
+    start = end
+    while start and page[start - 1]:
+        start -= 1
+    block = page[start:end]
+    if start and 0 < len(block) <= 6 and FOOTNOTE.match(block[0]):
+        return page[:start] + [""] * (len(page) - start)
+    return page
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Join wrapped lines into paragraphs; mend paragraphs cut by a page break or header."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    broken = False  # a blank line, page break or removed header since the last text line
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(_join_lines(current))
+            current.clear()
+
+    for line in lines:
+        if not line or line == "\f":
+            broken = True
+            continue
+        starts_item = line.startswith(BULLET) or bool(NUMBERED.match(line))
+        if broken:
+            flush()
+            if paragraphs and _continues(paragraphs[-1], line):
+                current.append(paragraphs.pop())
+            broken = False
+        elif starts_item and current:
+            flush()
+        current.append(line)
+    flush()
+    return [p for p in paragraphs if p]
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Does ``line`` carry on the paragraph ``previous`` that a break interrupted?"""
+    if line.startswith("(Recommendation"):
+        return True
+    if line.startswith(BULLET + " ") and line[2:3].islower() and not previous.endswith(TERMINAL):
+        return True  # a '- word' continuation after a hyphen lost at a line end
+    if line[:1].islower():
+        return not previous.endswith((".", "?", "!", ":")) or previous.endswith(("e.g.", "i.e.", "etc."))
+    return previous.endswith(("-", ",", " and", " the", " of", " to", " for", " in", " a", " with", " that"))
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = lines[0]
+    for line in lines[1:]:
+        if line.startswith(BULLET + " ") and line[2:3].islower() and not text.endswith(TERMINAL):
+            line = "- " + line[2:]
+        if text.endswith("-") and (line[:1].islower() or line.startswith("- ")):
+            text += line.lstrip("- ") if line.startswith("- ") else line
+        else:
+            text += " " + line
+    return " ".join(text.split())

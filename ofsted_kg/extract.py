@@ -1,0 +1,29 @@
+"""Stage 4, extract: one read source -> one :class:`~ofsted_kg.model.Extraction`.
+
+Runs clean -> segment -> visit facts -> items -> references.  A text that is
+not an Ofsted children's services report is refused with a reason.
+"""
+from __future__ import annotations
+
+from .clean import clean_text
+from .extract_items import read_items, read_references
+from .extract_meta import detect_kind, read_visit
+from .model import Extraction
+from .read import ReadError, Source
+from .segment import segment
+
+
+def extract(source: Source) -> Extraction:
+    """Extract everything from one source; raise :class:`ReadError` if it is not a known report."""
+    canonical = clean_text(source.raw_text, source.media_type)
+    found = detect_kind(canonical)
+    if found is None:
+        raise ReadError("not an Ofsted children's services report: no inspection, focused-visit "
+                        "or monitoring-visit heading found")
+    kind, framework = found
+    ext = Extraction(source.name, source.sha256, source.media_type, canonical, kind, framework)
+    blocks = segment(canonical)
+    read_visit(ext, blocks)
+    read_items(ext, blocks)
+    read_references(ext, blocks)
+    return ext

@@ -1,0 +1,159 @@
+"""Stage 4b, extract what the report says: recommendations, findings, earlier visits.
+
+A report is read as a walk over its blocks.  Headings switch the walk between
+roles (recommendation list, findings, boilerplate) through one table,
+:data:`SECTIONS`, that covers every report kind; adding a layout means adding
+a row, not a branch.
+"""
+from __future__ import annotations
+
+import re
+
+from .dates import MONTH_RE, month_number
+from .model import Extraction, Finding, Recommendation, VisitReference
+from .extract_meta import GRADE_RE, grade_slug
+from .segment import Block
+
+# (heading pattern, role, recommendation kind).  Roles: recs, findings, skip, end.
+SECTIONS: list[tuple[str, str, str | None]] = [
+    (r"priority and immediate action", "recs", "priority-action"),
+    (r"areas? for priority action", "recs", "priority-action"),
+    (r"areas? for improvement", "recs", "area-for-improvement"),
+    (r"what needs to improve.*", "recs", "area-for-improvement"),
+    (r"what does the local authority need to improve\??", "skip", None),
+    (r"recommendations?", "recs", "recommendation"),
+    (r"areas? covered by (the|this) visit", "recs", "area-of-concern"),
+    (r"contents|information about this (inspection|local authority area)|the local authority"
+     r"|previous ofsted inspections|local leadership|children living in this area|child protection in this area"
+     r"|children looked after in this area|summary for children and young people|the inspection team"
+     r"|what the inspection judgements mean.*|inspection judgements about the local authority|section \d.*", "skip", None),
+    (r".*", "findings", None),
+]
+GENERIC_HEADINGS = re.compile(r"^(inspection findings|summary|summary of key findings|key findings)$", re.IGNORECASE)
+LSCB_HEADING = re.compile(r"local safeguarding children board|\blscb\b|safeguarding children board", re.IGNORECASE)
+# Paragraphs that are never findings wherever they stand.
+BOILERPLATE = re.compile(
+    r"^(dear |yours sincerely|i am copying this letter|ofsted will take the findings|this letter summarises"
+    r"|inspectors (looked|reviewed|evaluated|considered|spoke)|this visit was carried out|this visit considered"
+    r"|the methodology for this visit|her majesty.s chief inspector|his majesty.s chief inspector"
+    r"|the lead inspector and (the )?director|inspectors used video calls|the office for standards in education"
+    r"|if you would like a copy|you may reuse this|this (publication|report) is available|interested in our work"
+    r"|any complaints about|© crown copyright|crown copyright|ofsted produces this report|this report includes"
+    r"|the inspection (team|of the local authority) |the review of the local safeguarding|judgement grade"
+    r"|this visit was (one of|the)|overall effectiveness|children.s services in .{2,60} (are|is) )",
+    re.IGNORECASE)
+FRAMEWORK_TAG = re.compile(r"\(((?:outcome|enabler|principle)\s+\w+(?:\s+and\s+\w+)?)[,;]?\s*(?:the\s+)?national\s+framework\)", re.IGNORECASE)
+NONE_FOUND = re.compile(r"did not find any|there are no (areas|recommendations)|none identified", re.IGNORECASE)
+
+KIND_WORDS = r"(?P<kind>(?:ilacs |full |standard |short |sif |single )?inspection|focused visit|monitoring visit)"
+REFERENCES = [
+    re.compile(rf"(?:last|previous|most recent|earlier|an?|the|since the|following the|at the)\s+{KIND_WORDS}"
+               rf"[^.]{{0,60}}?\b(?:in|of|during)\s+(?P<when>{MONTH_RE}\s+\d{{4}}|\d{{4}})"
+               rf"(?:[^.]{{0,80}}?\bjudged\s+(?:to\s+be\s+|as\s+)?(?P<grade>{GRADE_RE}))?", re.IGNORECASE),
+    re.compile(rf"(?:was|were|been|being)\s+judged\s+(?:to\s+be\s+|as\s+)?(?P<grade>{GRADE_RE})(?:\s+overall)?"
+               rf"\s+(?:in|at)\s+(?:the\s+)?(?:{KIND_WORDS}\s+(?:in|of)\s+)?(?P<when>{MONTH_RE}\s+\d{{4}}|\d{{4}})", re.IGNORECASE),
+    re.compile(rf"previous\s+{KIND_WORDS}\s+of the local authority.{{0,80}}?was in (?P<when>{MONTH_RE}\s+\d{{4}})"
+               rf"\.\s+the local authority was judged (?:to be )?(?P<grade>{GRADE_RE})", re.IGNORECASE),
+]
+
+
+def section_role(heading: str) -> tuple[str, str | None]:
+    text = heading.strip().rstrip("?:").strip().lower()
+    for pattern, role, kind in SECTIONS:
+        if re.fullmatch(pattern, text):
+            return role, kind
+    return "findings", None
+
+
+def read_items(ext: Extraction, blocks: list[Block]) -> None:
+    """Walk the blocks once, collecting recommendations and findings by section."""
+    role, rec_kind, section, part = "front", None, "", "local authority"
+    after_items = False
+    for block in blocks:
+        if block.shape == "heading" and (block.text.endswith(":") or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
+            continue  # a list's lead-in or a grade cell: not a new section
+        if block.shape == "heading":
+            new_role, new_kind = section_role(block.text)
+            if LSCB_HEADING.search(block.text) and new_role == "findings":
+                part = "LSCB"
+            if role == "front" and new_role == "findings" and not _opens_findings(block, ext):
+                continue
+            role, rec_kind, after_items = new_role, new_kind, False
+            if new_role == "findings" and not GENERIC_HEADINGS.match(block.text):
+                section = _section_name(block.text)
+            continue
+        if role == "end" or BOILERPLATE.match(block.text):
+            if block.text.lower().startswith("yours sincerely"):
+                role = "end"
+            continue
+        if role == "recs":
+            if block.shape in {"bullet", "numbered"} and not NONE_FOUND.search(block.text):
+                _add_recommendation(ext, block, rec_kind or "recommendation", part)
+                after_items = True
+            elif after_items and block.words > 12:
+                role = "findings"  # the list is over; prose carries on
+        if role == "findings" or (role == "front" and _opens_findings(block, ext)):
+            role = "findings"
+            _add_finding(ext, block, section or "Summary")
+
+
+def _opens_findings(block: Block, ext: Extraction) -> bool:
+    """The front matter (address, title, judgement table) ends at the first real paragraph of prose."""
+    if block.shape == "heading":
+        return bool(re.match(r"(headline|main) findings|executive summary|summary of key findings|findings and evaluation",
+                             block.text, re.IGNORECASE))
+    return block.words >= 25 and not BOILERPLATE.match(block.text) and block.start > 40
+
+
+def _section_name(heading: str) -> str:
+    """'The experiences and progress of children in care: good' -> the area without its grade."""
+    name = re.sub(rf"(\s+is that (?:it|they) (?:is|are))?[\s:]+(?:is\s+)?({GRADE_RE})\s*$", "", heading, flags=re.IGNORECASE)
+    name = re.sub(r"^the graded judgement (for|about) (the )?", "", name, flags=re.IGNORECASE)
+    return name[:1].upper() + name[1:]
+
+
+def _add_recommendation(ext: Extraction, block: Block, kind: str, part: str) -> None:
+    tags = tuple(m.group(1).lower() for m in FRAMEWORK_TAG.finditer(block.text))
+    ordinal = len(ext.recommendations) + 1
+    ext.recommendations.append(
+        Recommendation(ordinal, kind, block.text, ext.span(block.start, block.end), part, tags))
+
+
+def _add_finding(ext: Extraction, block: Block, section: str) -> None:
+    if block.words < 4:
+        return
+    ordinal = len(ext.findings) + 1
+    marker = "(recommendation)" in block.text.lower()
+    finding = Finding(ordinal, section, block.text, ext.span(block.start, block.end), block.number, marker)
+    ext.findings.append(finding)
+
+
+def read_references(ext: Extraction, blocks: list[Block]) -> None:
+    """Earlier visits named anywhere in the text (the letter's opening paragraph included)."""
+    finding_at = {f.span.start: f.ordinal for f in ext.findings}
+    for block in blocks:
+        _add_references(ext, block, finding_at.get(block.start))
+    if ext.kind == "monitoring-visit":
+        inspections = [r for r in ext.references if r.kind == "inspection" and r.month]
+        ext.concerns_from = next((r for r in inspections if r.grade == "inadequate"), inspections[0] if inspections else None)
+        if ext.concerns_from is None and ext.recommendations:
+            ext.problems.append("areas of concern found but not the inspection they come from")
+
+
+def _add_references(ext: Extraction, block: Block, finding_ordinal: int | None) -> None:
+    """Kind, month (or year) and the grade the text gives of each earlier visit named in a block."""
+    seen = {r.span.start for r in ext.references}
+    for pattern in REFERENCES:
+        for match in pattern.finditer(block.text):
+            start = block.start + match.start()
+            if start in seen:
+                continue
+            when = match.group("when").split()
+            year = int(when[-1])
+            month = month_number(when[0]) if len(when) == 2 else None
+            kind_text = (match.group("kind") or "inspection").lower()
+            kind = "focused-visit" if "focused" in kind_text else "monitoring-visit" if "monitoring" in kind_text else "inspection"
+            grade = grade_slug(match.group("grade")) if match.group("grade") else None
+            ext.references.append(VisitReference(len(ext.references) + 1, kind, year, month, grade,
+                                                 ext.span(start, block.start + match.end()), finding_ordinal))
+            seen.add(start)

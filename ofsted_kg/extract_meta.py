@@ -1,0 +1,249 @@
+"""Stage 4a, extract the visit: kind, authority, dates, inspectors and judgements.
+
+Each fact is found through a table of patterns rather than one parser per
+report kind: the same tables read SIF reports, ILACS reports, the 2026
+framework and every era of letter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .dates import parse_range
+from .model import Extraction, Judgement, Span
+from .segment import Block
+
+FRONT = 6000  # characters at the top of a report where title, dates and grades live
+
+# (kind, framework, pattern); first match wins, so the specific kinds come first.
+KINDS = [
+    ("monitoring-visit", "ILACS", r"\bmonitoring visit to\b|findings of (?:the|a|our) monitoring visit"),
+    ("focused-visit", "ILACS", r"\bfocused visit to\b|findings of (?:the|a|our) focused visit"),
+    ("jtai", "JTAI", r"joint targeted area inspection"),
+    ("inspection", "SIF", r"inspection of services for children in need of help and protection"),
+    ("lscb-review", "SIF", r"review of the effectiveness of the local safeguarding children board"),
+    ("inspection", "ILACS", r"inspection of .{0,80}?children.s (?:social care )?services"),
+    ("inspection", "pre-2014", r"inspection of safeguarding and looked after children services"
+                               r"|inspection of local authority arrangements for the protection of children"),
+]
+FRAMEWORK_2026 = dt.date(2026, 4, 1)
+
+AUTHORITY_PATTERNS = [
+    r"^inspection of (?:the )?(?P<name>.+?) local authority children.s (?:social care )?services",
+    r"^(?:focused|monitoring) visit to (?:the )?(?P<name>.+?) (?:local authority )?children.s services",
+    r"findings of (?:the|a|our) (?:focused|monitoring) visit to (?:the )?(?P<name>.+?) (?:local authority )?children.s",
+]
+TITLE_LINES = re.compile(r"^(inspection of|review of|and$|inspection dates?|\d+$|report published)", re.IGNORECASE)
+
+DATE_ANCHORS = [
+    r"inspection dates?\s*:?",
+    r"(?:focused|monitoring) visit to .{0,160}?\b(?:on|between|from)\b",
+    r"(?:visit|inspection) (?:took place|was carried out|happened) (?:on|between|from)\b",
+]
+PUBLISHED = re.compile(r"report published:?\s*", re.IGNORECASE)
+
+GRADE_WORDS = [
+    ("requires-improvement", r"requires? improvement(?: to be good)?"),
+    ("outstanding", r"outstanding"),
+    ("inadequate", r"inadequate"),
+    ("adequate", r"adequate"),
+    ("good", r"good"),
+]
+GRADE_RE = "|".join(f"(?:{pattern})" for _, pattern in GRADE_WORDS)
+OVERALL = re.compile(
+    rf"(?:overall effectiveness:?\s*|overall judgement is (?:that )?(?:children.s services )?(?:are |is )?"
+    rf"|children.s services in .{{2,70}}? (?:are|is) )({GRADE_RE})\b", re.IGNORECASE)
+LSCB = re.compile(
+    rf"^(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))?\s+(?:is\s+|are\s+)?({GRADE_RE})\b",
+    re.IGNORECASE | re.MULTILINE)
+AREA_GRADE = re.compile(rf"^(?:\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^:]{{8,140}}?)[\s:]+(?P<grade>{GRADE_RE})\s*\.?$", re.IGNORECASE)
+SKIP_AREAS = re.compile(r"^(judgement|overall|grade|children.s services in|the overall|this local authority)", re.IGNORECASE)
+
+TEAM_ROLES = re.compile(
+    r"(lead inspector|deputy lead inspectors?|team inspectors?|shadow inspectors?|additional inspectors?|"
+    r"inspectors?|senior data analyst|data analyst|quality assurance manager|senior hmi|regulatory inspectors?)\s*:",
+    re.IGNORECASE)
+NOT_INSPECTORS = {"senior data analyst", "data analyst", "quality assurance manager", "senior hmi"}
+LETTER_TEAM = re.compile(
+    r"(?:inspectors?|hmi)(?: for this visit| on this visit| who carried out this visit)?(?: was| were)\s+(?P<names>[^.]{3,300}?)"
+    r"(?:\.(?:\s|$)|, all of whom|, both of whom|$)", re.IGNORECASE)
+NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?: (?:[A-Z][a-zA-Z'’\-]+|de|van|von|le|la|du)){1,3}$")
+TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\bsenior hmi\b|\bsocial care regulatory inspector\b|\bofsted inspector\b", re.IGNORECASE)
+
+
+def grade_slug(text: str) -> str:
+    lowered = text.lower()
+    return next(slug for slug, pattern in GRADE_WORDS if re.fullmatch(pattern, lowered))
+
+
+def detect_kind(canonical: str) -> tuple[str, str] | None:
+    """(kind, framework) of the report, or None when no known report heading is present."""
+    head = " ".join(canonical[:FRONT].split()).lower()
+    for kind, framework, pattern in KINDS:
+        if re.search(pattern, head):
+            if kind == "lscb-review" and re.search(KINDS[3][2], head):
+                return "inspection", "SIF"
+            return kind, framework
+    return None
+
+
+def read_visit(ext: Extraction, blocks: list[Block]) -> None:
+    """Fill in authority, dates, people and grades of ``ext`` from its blocks."""
+    _authority(ext, blocks)
+    _dates(ext, blocks)
+    _inspectors(ext, blocks)
+    _judgements(ext, blocks)
+    if ext.kind == "inspection" and ext.framework == "ILACS" and ext.start and ext.start >= FRAMEWORK_2026:
+        ext.framework = "2026"
+
+
+def _front(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.start < FRONT]
+
+
+def _authority(ext: Extraction, blocks: list[Block]) -> None:
+    for block in _front(blocks):
+        for pattern in AUTHORITY_PATTERNS:
+            match = re.search(pattern, block.text, re.IGNORECASE)
+            if match:
+                start = block.start + match.start("name")
+                ext.authority_name = match.group("name").strip(" ,")
+                ext.authority_span = ext.span(start, start + len(ext.authority_name))
+                return
+    for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name alone
+        if block.shape == "heading" and not TITLE_LINES.match(block.text):
+            ext.authority_name = block.text
+            ext.authority_span = ext.span(block.start, block.end)
+            return
+    ext.problems.append("authority name not found")
+
+
+def _dates(ext: Extraction, blocks: list[Block]) -> None:
+    text = ext.canonical
+    for anchor in DATE_ANCHORS:
+        match = re.search(anchor, text[:FRONT], re.IGNORECASE)
+        if match:
+            found = parse_range(text, match.end(), min(len(text), match.end() + 160))
+            if found:
+                ext.start, ext.end = found.start, found.end
+                ext.dates_span = ext.span(found.begin, found.stop)
+                break
+    if ext.start is None:
+        ext.problems.append("visit dates not found")
+    published = PUBLISHED.search(text[:FRONT])
+    if published:
+        found = parse_range(text, published.end(), published.end() + 40)
+        ext.published = found.start if found else None
+    elif ext.kind in {"focused-visit", "monitoring-visit"}:
+        ext.published = _letter_date(blocks)
+
+
+def _letter_date(blocks: list[Block]) -> dt.date | None:
+    """A letter's date is a block of its own above 'Dear ...'."""
+    for block in blocks[:25]:
+        if block.text.lower().startswith("dear "):
+            break
+        found = parse_range(block.text)
+        if found and found.begin == 0 and len(block.text) - found.stop < 3 and found.start == found.end:
+            return found.start
+    return None
+
+
+def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
+    names: list[str] = []
+    lead = None
+    team_at = ext.canonical.find("Lead inspector")
+    for block in blocks:
+        if TEAM_ROLES.search(block.text) and ("inspector" in block.text.lower()[:40] or block.start < FRONT):
+            for role, people in _roles(block.text):
+                if role.lower() in NOT_INSPECTORS:
+                    continue
+                found = _names(people)
+                if role.lower() == "lead inspector" and found and lead is None:
+                    lead = found[0]
+                names.extend(found)
+    if not names and ext.kind in {"focused-visit", "monitoring-visit", "jtai"}:
+        for block in blocks[:40]:
+            match = LETTER_TEAM.search(block.text)
+            if match:
+                names = _names(match.group("names"))
+                if names:
+                    break
+        signer = _signatory(blocks)
+        lead = signer if signer in names else (names[0] if names else signer)
+    del team_at
+    ext.inspectors = list(dict.fromkeys(names))
+    ext.lead_inspector = lead or (ext.inspectors[0] if ext.inspectors else None)
+    if ext.lead_inspector and ext.lead_inspector not in ext.inspectors:
+        ext.inspectors.insert(0, ext.lead_inspector)
+    if not ext.inspectors:
+        ext.problems.append("inspectors not found")
+
+
+def _roles(text: str) -> list[tuple[str, str]]:
+    """'Lead inspector: A Deputy lead inspector: B' -> [('Lead inspector', 'A'), ('Deputy lead inspector', 'B')]."""
+    parts = TEAM_ROLES.split(text)
+    return [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+
+
+def _names(text: str) -> list[str]:
+    """Person names from 'A, HMI, and B, HMI' or 'Lisa Summers, His Majesty's Inspector'."""
+    text = TITLE_WORDS.sub(",", text)
+    text = re.sub(r"\(.*?\)|\d+$", "", text)
+    out = []
+    for piece in re.split(r",|\band\b|;|&", text):
+        piece = " ".join(piece.replace("’", "'").split()).strip(" .")
+        if NAME.match(piece):
+            out.append(piece)
+    return out
+
+
+def _signatory(blocks: list[Block]) -> str | None:
+    for i, block in enumerate(blocks):
+        if block.text.lower().startswith("yours sincerely"):
+            rest = block.text[len("yours sincerely"):].strip(" ,")
+            candidates = [rest] if rest else [b.text for b in blocks[i + 1:i + 3]]
+            for candidate in candidates:
+                found = _names(candidate)
+                if found:
+                    return found[0]
+    return None
+
+
+def _judgements(ext: Extraction, blocks: list[Block]) -> None:
+    """Grades from the judgement table (flattened however the PDF was read) and the overall grade."""
+    front = " ".join(ext.canonical[:FRONT].split())
+    overall = OVERALL.search(front)
+    if overall:
+        ext.overall_grade = grade_slug(overall.group(1))
+    table = _table_blocks(blocks)
+    for block in table:
+        match = AREA_GRADE.match(block.text)
+        if match and not SKIP_AREAS.match(match.group("area")):
+            area = " ".join(match.group("area").split()).rstrip(" :")
+            ext.judgements.append(Judgement(area, grade_slug(match.group("grade")), ext.span(block.start, block.end)))
+    lscb = LSCB.search(ext.canonical)
+    if lscb and not any("safeguarding children board" in j.area.lower() for j in ext.judgements):
+        span = ext.span(lscb.start(), lscb.end())
+        ext.judgements.append(Judgement("Local Safeguarding Children Board", grade_slug(lscb.group(1)), span))
+
+
+def _table_blocks(blocks: list[Block]) -> list[Block]:
+    """The judgement table's rows, each 'area grade' even when the PDF put the grade on its own line."""
+    rows: list[Block] = []
+    pending: Block | None = None
+    for block in _front(blocks)[:60]:
+        if block.words > 40:
+            if rows:
+                break
+            continue
+        if re.fullmatch(GRADE_RE, block.text.strip(" ."), re.IGNORECASE) and pending is not None:
+            merged = f"{pending.text} {block.text}"
+            rows.append(Block(pending.index, pending.start, block.end, merged, "body"))
+            pending = None
+        elif AREA_GRADE.match(block.text):
+            rows.append(block)
+            pending = None
+        else:
+            pending = block if block.shape in {"heading", "numbered"} and block.words >= 2 else None
+    return rows

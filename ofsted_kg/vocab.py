@@ -1,0 +1,54 @@
+"""Namespaces and the IRI scheme: every IRI is derived from content, never from a path or a run counter."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+
+OKG = Namespace("https://w3id.org/ofsted-kg/ontology#")
+ID = Namespace("https://w3id.org/ofsted-kg/id/")
+THEME = Namespace("https://w3id.org/ofsted-kg/id/theme/")
+NF = Namespace("https://w3id.org/ofsted-kg/id/national-framework/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+STATS = Namespace("http://statistics.data.gov.uk/id/statistical-geography/")
+OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+LINKS_GRAPH = ID["graph/links"]
+FOLLOW_GRAPH = ID["graph/follow-through"]
+
+PREFIXES = {"okg": OKG, "id": ID, "theme": THEME, "nf": NF, "oa": OA, "org": ORG, "schema": SCHEMA}
+
+GRADE = {"outstanding": OKG.Outstanding, "good": OKG.Good, "requires-improvement": OKG.RequiresImprovement,
+         "inadequate": OKG.Inadequate, "adequate": OKG.Adequate}
+VISIT_CLASS = {"inspection": OKG.Inspection, "focused-visit": OKG.FocusedVisit, "monitoring-visit": OKG.MonitoringVisit,
+               "lscb-review": OKG.LSCBReview, "jtai": OKG.JointTargetedAreaInspection}
+REC_KIND = {"recommendation": OKG.RecommendationItem, "area-for-improvement": OKG.AreaForImprovement,
+            "priority-action": OKG.PriorityAction, "area-of-concern": OKG.AreaOfConcern}
+FRAMEWORK = {"SIF": OKG.SIF, "ILACS": OKG.ILACS, "2026": OKG.Framework2026, "pre-2014": OKG.Pre2014, "JTAI": OKG.JTAIFramework}
+STATUS = {"addressed": OKG.Addressed, "partially-addressed": OKG.PartiallyAddressed, "not-addressed": OKG.NotAddressed,
+          "no-later-evidence": OKG.NoLaterEvidence, "awaiting-follow-up": OKG.AwaitingFollowUp}
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """'Children looked after & achieving permanence' -> 'children-looked-after-achieving-permanence'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].rstrip("-") or "x"
+
+
+def authority_iri(gss: str | None, name: str | None) -> URIRef:
+    return ID[f"authority/{gss}"] if gss else ID[f"authority/unresolved/{slug(name or 'unknown')}"]
+
+
+def visit_iri(authority_key: str, kind: str, when: str) -> URIRef:
+    """when: 'YYYY-MM-DD', or 'YYYY-MM' for a visit known only by month."""
+    return ID[f"visit/{authority_key}/{kind}/{when}"]
+
+
+def authority_key(gss: str | None, name: str | None) -> str:
+    return gss or f"unresolved-{slug(name or 'unknown')}"
+
+
+def person_iri(name: str) -> URIRef:
+    return ID[f"person/{slug(name)}"]
