@@ -1,0 +1,112 @@
+"""The build pipeline: paths -> files -> read -> extract -> RDF per report -> link.
+
+Files that cannot be used are reported (name and reason) and skipped; the
+rest are built.  The same report under two names is one report with both
+names recorded.  Extraction runs in worker processes when ``jobs > 1``; the
+result does not depend on the number of workers because reports are mapped
+in a fixed order (sorted by content hash).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+
+from .extract import extract
+from .link import link
+from .model import Extraction
+from .read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
+from .store import new_dataset
+from .to_rdf import report_iri, to_graph, visit_of
+
+INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    built: list[Extraction] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (file, other file describing the same visit)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def collect(paths: Iterable[Path | str]) -> list[Path]:
+    """Input files: the files given, and every PDF/text file under each folder given (recursively)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                                and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def extract_file(path: Path) -> Extraction | tuple[str, str]:
+    """Read and extract one file; a (file, reason) pair instead of an exception when it fails."""
+    try:
+        return extract(read_source(path))
+    except ReadError as exc:
+        return str(path), str(exc)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build; say what happened
+        return str(path), f"internal error while extracting ({type(exc).__name__}: {exc})"
+
+
+def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], None] | None = None) -> list:
+    if jobs <= 1 or len(files) < 4:
+        results = []
+        for path in files:
+            results.append(extract_file(path))
+            if progress:
+                progress(path)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        for path, result in zip(files, pool.map(extract_file, files, chunksize=2)):
+            results.append(result)
+            if progress:
+                progress(path)
+        return results
+
+
+def build(paths: Iterable[Path | str], jobs: int | None = None,
+          progress: Callable[[Path], None] | None = None) -> BuildResult:
+    files = collect(paths)
+    results = extract_all(files, jobs or os.cpu_count() or 1, progress)
+    return assemble(results)
+
+
+def assemble(results: list) -> BuildResult:
+    """Map extractions to named graphs (deduplicated by content hash), then link across reports."""
+    result = BuildResult(new_dataset())
+    by_hash: dict[str, list[Extraction]] = {}
+    for item in results:
+        if isinstance(item, tuple):
+            result.refused.append(item)
+        else:
+            by_hash.setdefault(item.sha256, []).append(item)
+    by_visit: dict[str, str] = {}
+    for sha in sorted(by_hash):
+        copies = sorted(by_hash[sha], key=lambda e: e.source_name)
+        ext = copies[0]
+        result.duplicates.extend((c.source_name, ext.source_name) for c in copies[1:])
+        visit = str(visit_of(ext))
+        if visit in by_visit:
+            result.conflicts.append((ext.source_name, by_visit[visit]))
+        by_visit.setdefault(visit, ext.source_name)
+        graph = to_graph(ext, [c.source_name for c in copies])
+        target = result.dataset.graph(report_iri(ext))
+        for triple in graph:
+            target.add(triple)
+        result.built.append(ext)
+    link(result.dataset)
+    return result

@@ -1,0 +1,132 @@
+"""Stage 5b, link across reports: mentions of earlier visits -> the visits they mean.
+
+Works on the graph, not on extraction objects, so it can re-run over a store
+after any report is added or removed.  Its output is one named graph
+(:data:`~ofsted_kg.vocab.LINKS_GRAPH`) that is rebuilt from scratch each time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL
+
+from .to_rdf import earlier_visit, new_graph
+from .vocab import GRADE, LINKS_GRAPH, OKG, VISIT_CLASS
+
+KIND_OF_CLASS = {v: k for k, v in VISIT_CLASS.items()}
+GRADE_OF = {v: k for k, v in GRADE.items()}
+
+VISITS = """
+SELECT ?visit ?authority ?class ?start ?end ?published WHERE {
+  ?visit a okg:Visit ; a ?class ; okg:authority ?authority ; okg:startDate ?start .
+  FILTER(?class IN (okg:Inspection, okg:FocusedVisit, okg:MonitoringVisit, okg:LSCBReview, okg:JointTargetedAreaInspection))
+  FILTER NOT EXISTS { ?visit okg:knownOnlyByReference true }
+  OPTIONAL { ?visit okg:endDate ?end }
+  OPTIONAL { ?report okg:describes ?visit ; okg:publicationDate ?published }
+}"""
+REFERENCES = """
+SELECT ?ref ?visit ?authority ?kind ?month ?year ?grade WHERE {
+  ?ref a okg:VisitReference ; okg:mentionedIn ?report ; okg:referencedKind ?kind .
+  ?report okg:describes ?visit . ?visit okg:authority ?authority .
+  OPTIONAL { ?ref okg:referencedMonth ?month } OPTIONAL { ?ref okg:referencedYear ?year }
+  OPTIONAL { ?ref okg:referencedGrade ?grade }
+}"""
+PLACEHOLDERS = """
+SELECT ?visit ?authority ?class ?month WHERE {
+  ?visit okg:knownOnlyByReference true ; a ?class ; okg:authority ?authority ; okg:startDate ?month .
+  FILTER(?class != okg:Visit)
+}"""
+
+
+@dataclass(frozen=True)
+class KnownVisit:
+    iri: URIRef
+    authority: URIRef
+    kind: str
+    start: dt.date
+    months: frozenset[tuple[int, int]]  # months the visit can be called by: fieldwork and publication
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _months(*days: dt.date | None) -> frozenset[tuple[int, int]]:
+    return frozenset((d.year, d.month) for d in days if d)
+
+
+def known_visits(data: Dataset | Graph) -> list[KnownVisit]:
+    found: dict[URIRef, KnownVisit] = {}
+    for row in data.query(VISITS, initNs={"okg": OKG}):
+        start = _date(row.start)
+        if start is None:
+            continue
+        months = _months(start, _date(row.end), _date(row.published))
+        old = found.get(row.visit)
+        if old:
+            months |= old.months
+        found[row.visit] = KnownVisit(row.visit, row.authority, KIND_OF_CLASS[row["class"]], start, months)
+    return sorted(found.values(), key=lambda v: (str(v.authority), v.start, str(v.iri)))
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value is not None and len(str(value)) >= 10 else None
+    except ValueError:
+        return None
+
+
+def match_visit(visits: list[KnownVisit], authority: URIRef, kind: str, year: int, month: int | None,
+                before: dt.date | None) -> KnownVisit | None:
+    """The corpus visit a mention means: same authority and kind, month within one (or same year), earlier."""
+    best = None
+    for visit in visits:
+        if visit.authority != authority or visit.kind != kind or (before and visit.start >= before):
+            continue
+        if month is None:
+            distance = 0 if any(y == year for y, _ in visit.months) else None
+        else:
+            distance = min(abs(_month_index(y, m) - _month_index(year, month)) for y, m in visit.months)
+            distance = distance if distance <= 1 else None
+        if distance is not None and (best is None or distance < best[0]):
+            best = (distance, visit)
+    return best[1] if best else None
+
+
+def link(data: Dataset) -> Graph:
+    """Rebuild the links graph: okg:refersTo for every mention, owl:sameAs for placeholders now in the corpus."""
+    data.remove_graph(data.graph(LINKS_GRAPH))
+    links = new_graph(LINKS_GRAPH)
+    visits = known_visits(data)
+    by_iri = {v.iri: v for v in visits}
+    for row in data.query(REFERENCES, initNs={"okg": OKG}):
+        kind = KIND_OF_CLASS[row.kind]
+        year, month = _reference_when(row.month, row.year)
+        mentioning = by_iri.get(row.visit)
+        target = match_visit(visits, row.authority, kind, year, month, mentioning.start if mentioning else None)
+        if target is not None:
+            links.add((row.ref, OKG.refersTo, target.iri))
+        elif month is not None:
+            key = str(row.visit).split("/visit/")[1].split("/")[0]
+            node = earlier_visit(links, row.authority, key, kind, year, month, GRADE_OF.get(row.grade))
+            links.add((row.ref, OKG.refersTo, node))
+    for row in data.query(PLACEHOLDERS, initNs={"okg": OKG}):
+        year, month = (int(x) for x in str(row.month)[:7].split("-"))
+        target = match_visit(visits, row.authority, KIND_OF_CLASS.get(row["class"], ""), year, month, None)
+        if target is not None:
+            links.add((row.visit, OWL.sameAs, target.iri))
+    graph = data.graph(LINKS_GRAPH)
+    for triple in links:
+        graph.add(triple)
+    return graph
+
+
+def _reference_when(month: Literal | None, year: Literal | None) -> tuple[int, int | None]:
+    if month is not None:
+        y, m = str(month)[:7].split("-")
+        return int(y), int(m)
+    return int(str(year)[:4]), None
+
+

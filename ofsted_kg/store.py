@@ -1,0 +1,103 @@
+"""Stage 8, store and export: read and write graphs in every RDF format, safely.
+
+Writes go to a temporary file in the target's folder and are renamed over
+the target only when complete, so an interrupted run never leaves a
+half-written graph behind.  N-Quads and N-Triples are written sorted, which
+(with no blank nodes in our graphs) makes them canonical: the same graph
+gives the same bytes.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.term import URIRef
+
+from .vocab import PREFIXES
+
+FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
+           ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".n3": "n3"}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+
+
+class FormatError(ValueError):
+    """An output or input path whose extension names no RDF format we handle."""
+
+
+def format_for(path: Path | str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise FormatError(f"{path}: unknown RDF format '{suffix}' (use one of {', '.join(sorted(FORMATS))})")
+    return FORMATS[suffix]
+
+
+def new_dataset() -> Dataset:
+    data = Dataset()
+    for prefix, ns in PREFIXES.items():
+        data.bind(prefix, ns)
+    return data
+
+
+def load(paths: list[Path] | Path) -> Dataset:
+    """Parse one or more RDF files into one Dataset (triples-only formats go to the default graph)."""
+    data = new_dataset()
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        data.parse(str(path), format=format_for(path))
+    return data
+
+
+def canonical_nquads(data: Dataset) -> str:
+    """Sorted N-Quads: the canonical form used to compare builds byte for byte."""
+    text = data.serialize(format="nquads")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def serialise(data: Dataset, fmt: str) -> str:
+    if fmt == "nquads":
+        return canonical_nquads(data)
+    if fmt in QUAD_FORMATS:
+        return data.serialize(format=fmt)
+    union = union_graph(data)
+    if fmt == "nt":
+        lines = sorted({line for line in union.serialize(format="nt").splitlines() if line.strip()})
+        return "\n".join(lines) + "\n"
+    return union.serialize(format=fmt)
+
+
+def union_graph(data: Dataset) -> Graph:
+    """All triples of all named graphs in one graph (for triples-only formats and SHACL)."""
+    union = Graph()
+    for prefix, ns in PREFIXES.items():
+        union.bind(prefix, ns)
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def save(data: Dataset, path: Path | str) -> Path:
+    """Write ``data`` to ``path`` in the format its extension names, atomically."""
+    path = Path(path)
+    text = serialise(data, format_for(path))
+    atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def graph_names(data: Dataset) -> list[URIRef]:
+    return sorted(g.identifier for g in data.graphs() if isinstance(g.identifier, URIRef) and len(g))
