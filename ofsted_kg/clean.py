@@ -64,7 +64,7 @@ def clean_text(raw: str, media_type: str = "text/plain") -> str:
         kept = []
         for line in page:
             line = " ".join(line.split())
-            if line and _is_furniture(line, repeated, seen < TITLE_LINES):
+            if line and _is_furniture(line, repeated if seen >= TITLE_LINES else set(), seen < TITLE_LINES):
                 line = ""
             seen += bool(line)
             kept.append(line)
@@ -73,6 +73,7 @@ def clean_text(raw: str, media_type: str = "text/plain") -> str:
 
 
 def _fix_chars(text: str) -> str:
+    text = text.replace("\f", "\n\f\n")  # a page break is also a line break
     for bad, good in CHAR_FIXES.items():
         text = text.replace(bad, good)
     text = re.sub(r"[\u2010\u2011]", "-", text)
@@ -148,6 +149,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
         if not line or line == "\f":
             broken = True
             continue
+        if line.startswith("- ") and _opens_list(current or paragraphs[-1:]):
+            line = BULLET + line[1:]  # '- the quality of ...' items under a heading or lead-in
         starts_item = line.startswith(BULLET) or bool(NUMBERED.match(line))
         if broken:
             flush()
@@ -161,11 +164,22 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return [p for p in paragraphs if p]
 
 
+def _opens_list(before: list[str]) -> bool:
+    """Is the text before a '- item' line a list lead-in (heading, ':' or ';' ending, or another item)?"""
+    if not before:
+        return False
+    last = before[-1]
+    if last.startswith(BULLET) or last.endswith((":", ";")):
+        return True
+    text = " ".join(before)
+    return len(text.split()) <= 14 and not text.endswith(TERMINAL) and text[:1].isupper()
+
+
 def _continues(previous: str, line: str) -> bool:
     """Does ``line`` carry on the paragraph ``previous`` that a break interrupted?"""
     if line.startswith("(Recommendation"):
         return True
-    if line.startswith(BULLET + " ") and line[2:3].islower() and not previous.endswith(TERMINAL):
+    if line.startswith("- ") and line[2:3].islower() and not previous.endswith(TERMINAL):
         return True  # a '- word' continuation after a hyphen lost at a line end
     if line[:1].islower():
         return not previous.endswith((".", "?", "!", ":")) or previous.endswith(("e.g.", "i.e.", "etc."))
@@ -175,8 +189,6 @@ def _continues(previous: str, line: str) -> bool:
 def _join_lines(lines: list[str]) -> str:
     text = lines[0]
     for line in lines[1:]:
-        if line.startswith(BULLET + " ") and line[2:3].islower() and not text.endswith(TERMINAL):
-            line = "- " + line[2:]
         if text.endswith("-") and (line[:1].islower() or line.startswith("- ")):
             text += line.lstrip("- ") if line.startswith("- ") else line
         else:

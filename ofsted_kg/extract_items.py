@@ -29,6 +29,11 @@ SECTIONS: list[tuple[str, str, str | None]] = [
      r"|what the inspection judgements mean.*|inspection judgements about the local authority|section \d.*", "skip", None),
     (r".*", "findings", None),
 ]
+# Headings that open findings even in the middle of a recommendation list: judgement areas and findings titles.
+FINDINGS_HEADING = re.compile(
+    rf"findings|strengths|progress since|summary|overview|information about|judgements? (mean|about|on)|the inspection team"
+    rf"|graded judgement|[:\s](is\s+)?({GRADE_RE})$|^the local safeguarding children board( \(lscb\))?$",
+    re.IGNORECASE)
 GENERIC_HEADINGS = re.compile(r"^(inspection findings|summary|summary of key findings|key findings)$", re.IGNORECASE)
 LSCB_HEADING = re.compile(r"local safeguarding children board|\blscb\b|safeguarding children board", re.IGNORECASE)
 # Paragraphs that are never findings wherever they stand.
@@ -70,10 +75,12 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
     role, rec_kind, section, part = "front", None, "", "local authority"
     after_items = False
     for block in blocks:
-        if block.shape == "heading" and (block.text.endswith(":") or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
-            continue  # a list's lead-in or a grade cell: not a new section
         if block.shape == "heading":
             new_role, new_kind = section_role(block.text)
+            if new_role == "findings" and (block.text.endswith(":") or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
+                continue  # a list's lead-in or a grade cell: not a new section
+            if role == "recs" and new_role == "findings" and not FINDINGS_HEADING.search(block.text):
+                continue  # a sub-heading inside a list of recommendations ('Quality of work with children')
             if LSCB_HEADING.search(block.text) and new_role == "findings":
                 part = "LSCB"
             if role == "front" and new_role == "findings" and not _opens_findings(block, ext):

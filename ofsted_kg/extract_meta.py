@@ -52,7 +52,7 @@ GRADE_WORDS = [
 GRADE_RE = "|".join(f"(?:{pattern})" for _, pattern in GRADE_WORDS)
 OVERALL = re.compile(
     rf"(?:overall effectiveness:?\s*|overall judgement is (?:that )?(?:children.s services )?(?:are |is )?"
-    rf"|children.s services in .{{2,70}}? (?:are|is) )({GRADE_RE})\b", re.IGNORECASE)
+    rf"|children.s services in .{{2,70}}? (?:are |is )?)({GRADE_RE})\b", re.IGNORECASE)
 LSCB = re.compile(
     rf"^(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))?\s+(?:is\s+|are\s+)?({GRADE_RE})\b",
     re.IGNORECASE | re.MULTILINE)
@@ -61,14 +61,16 @@ SKIP_AREAS = re.compile(r"^(judgement|overall|grade|children.s services in|the o
 
 TEAM_ROLES = re.compile(
     r"(lead inspector|deputy lead inspectors?|team inspectors?|shadow inspectors?|additional inspectors?|"
-    r"inspectors?|senior data analyst|data analyst|quality assurance manager|senior hmi|regulatory inspectors?)\s*:",
+    r"inspectors?|senior data analyst|data analyst|quality assurance manager|senior hmi|regulatory inspectors?)"
+    r"(?:\s*\([^)]{0,60}\))?\s*:",
     re.IGNORECASE)
 NOT_INSPECTORS = {"senior data analyst", "data analyst", "quality assurance manager", "senior hmi"}
 LETTER_TEAM = re.compile(
-    r"(?:inspectors?|hmi)(?: for this visit| on this visit| who carried out this visit)?(?: was| were)\s+(?P<names>[^.]{3,300}?)"
+    r"(?:(?:inspectors?|hmi)(?: for this visit| on this visit| who carried out this visit)?(?: was| were)|carried out by)"
+    r"\s+(?P<names>[^.]{3,300}?)"
     r"(?:\.(?:\s|$)|, all of whom|, both of whom|$)", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?: (?:[A-Z][a-zA-Z'’\-]+|de|van|von|le|la|du)){1,3}$")
-TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\bsenior hmi\b|\bsocial care regulatory inspector\b|\bofsted inspector\b", re.IGNORECASE)
+TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\bsenior hmi\b|\bsocial care regulatory inspectors?\b|\bsocial care\b|\bofsted inspector\b", re.IGNORECASE)
 
 
 def grade_slug(text: str) -> str:
@@ -110,10 +112,11 @@ def _authority(ext: Extraction, blocks: list[Block]) -> None:
                 ext.authority_name = match.group("name").strip(" ,")
                 ext.authority_span = ext.span(start, start + len(ext.authority_name))
                 return
-    for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name alone
-        if block.shape == "heading" and not TITLE_LINES.match(block.text):
-            ext.authority_name = block.text
-            ext.authority_span = ext.span(block.start, block.end)
+    for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name, then the title
+        name = re.split(r"\s+(?=inspection of |review of the effectiveness)", block.text, maxsplit=1, flags=re.IGNORECASE)[0]
+        if not TITLE_LINES.match(name) and len(name.split()) <= 8 and not name.endswith("."):
+            ext.authority_name = name
+            ext.authority_span = ext.span(block.start, block.start + len(name))
             return
     ext.problems.append("authority name not found")
 
@@ -154,7 +157,7 @@ def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
     lead = None
     team_at = ext.canonical.find("Lead inspector")
     for block in blocks:
-        if TEAM_ROLES.search(block.text) and ("inspector" in block.text.lower()[:40] or block.start < FRONT):
+        if TEAM_ROLES.match(block.text) or re.search(r"lead inspector\s*:", block.text, re.IGNORECASE):
             for role, people in _roles(block.text):
                 if role.lower() in NOT_INSPECTORS:
                     continue
@@ -242,7 +245,8 @@ def _table_blocks(blocks: list[Block]) -> list[Block]:
             rows.append(Block(pending.index, pending.start, block.end, merged, "body"))
             pending = None
         elif AREA_GRADE.match(block.text):
-            rows.append(block)
+            if not SKIP_AREAS.match(AREA_GRADE.match(block.text).group("area")):
+                rows.append(block)
             pending = None
         else:
             pending = block if block.shape in {"heading", "numbered"} and block.words >= 2 else None

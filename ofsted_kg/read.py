@@ -134,17 +134,16 @@ def _page_text(page) -> str:
         textpage.close()
         page.close()
     shown = [b for b in boxes if b is not None]
-    heights = [top - bottom for bottom, top in shown]
-    gaps = [p[0] - c[1] for p, c in zip(shown, shown[1:])]
-    usual_gap = statistics.median([g for g in gaps if g > -2] or [0.0])
-    height = statistics.median(heights) if heights else 10.0
-    threshold = max(usual_gap + 0.45 * height, 0.6 * height)
+    height = statistics.median([top - bottom for bottom, top in shown]) if shown else 10.0
+    gaps = [(p[0] - c[1]) / height for p, c in zip(shown, shown[1:])]
+    usual = statistics.median([g for g in gaps if g > -0.2] or [0.0])  # line spacing, in line heights
     out: list[str] = []
     prev = None
     for line, box in zip(lines, boxes):
         if prev is not None and box is not None:
-            gap = prev[0] - box[1]
-            if gap > threshold or gap < -3 * height:  # a wide gap, or a jump up to a new column
+            local = max(prev[1] - prev[0], box[1] - box[0])  # big title type has wider spacing
+            gap = (prev[0] - box[1]) / local
+            if gap > max(usual * height / local + 0.45, 0.6) or gap < -3:  # a wide gap, or a jump up a column
                 out.append("")
         out.append(line)
         prev = box or prev

@@ -71,7 +71,7 @@ def is_heading(text: str) -> bool:
     if not words or len(words) > HEADING_MAX_WORDS or not (text[0].isupper() or text[0].isdigit()):
         return False
     if text.endswith(":"):
-        return len(words) <= 10
+        return len(words) <= 14
     if text.endswith("?"):
         return True
     return not text.endswith((".", ",", ";", ")", "”", '"')) and not re.search(r"\.\s+[A-Z]", text)
