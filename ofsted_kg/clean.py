@@ -139,6 +139,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current: list[str] = []
     broken = False  # a blank line, page break or removed header since the last text line
+    heading = False  # the current paragraph is a lone heading found by _lone_heading
 
     def flush() -> None:
         if current:
@@ -157,11 +158,22 @@ def _paragraphs(lines: list[str]) -> list[str]:
             if paragraphs and _continues(paragraphs[-1], line):
                 current.append(paragraphs.pop())
             broken = False
-        elif starts_item and current:
+        elif current and (starts_item or heading or _lone_heading(current[-1], line)):
+            heading = not starts_item and not heading and _lone_heading(current[-1], line)
             flush()
+            current.append(line)
+            continue
+        heading = False
         current.append(line)
     flush()
     return [p for p in paragraphs if p]
+
+
+def _lone_heading(previous: str, line: str) -> bool:
+    """A short unpunctuated line right after a finished sentence is a heading the layout did not space."""
+    words = line.split()
+    return (previous.endswith((".", ":", ";")) and 0 < len(words) <= 8 and line[0].isupper()
+            and not line.endswith(TERMINAL + (",", "-")))
 
 
 def _opens_list(before: list[str]) -> bool:

@@ -19,7 +19,7 @@ MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 _PIECE = (rf"(?:\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
           rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{MONTH_RE}\.?)?(?:\s*,?\s*\d{{4}})?"
           rf"|{MONTH_RE}\s+\d{{4}})")
-_JOIN = r"\s*(?:\bto\b|\band\b|\buntil\b|-|–|—|&)\s*"
+_JOIN = r"\s*(?:\bto\b|\band\b|\buntil\b|-|–|—|─|−|&)\s*"
 RANGE_RE = re.compile(rf"(?<![\d/])({_PIECE}(?:{_JOIN}{_PIECE})*)(?![\d/])", re.IGNORECASE)
 MONTH_YEAR_RE = re.compile(rf"\b({MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE)
 

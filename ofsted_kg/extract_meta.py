@@ -13,16 +13,17 @@ from .dates import parse_range
 from .model import Extraction, Judgement, Span
 from .segment import Block
 
+TITLE = 800  # characters holding the title block
 FRONT = 6000  # characters at the top of a report where title, dates and grades live
 
 # (kind, framework, pattern); first match wins, so the specific kinds come first.
 KINDS = [
     ("monitoring-visit", "ILACS", r"\bmonitoring visit to\b|findings of (?:the|a|our) monitoring visit"),
     ("focused-visit", "ILACS", r"\bfocused visit to\b|findings of (?:the|a|our) focused visit"),
-    ("jtai", "JTAI", r"joint targeted area inspection"),
     ("inspection", "SIF", r"inspection of services for children in need of help and protection"),
     ("lscb-review", "SIF", r"review of the effectiveness of the local safeguarding children board"),
     ("inspection", "ILACS", r"inspection of .{0,80}?children.s (?:social care )?services"),
+    ("jtai", "JTAI", r"joint targeted area inspection of"),
     ("inspection", "pre-2014", r"inspection of safeguarding and looked after children services"
                                r"|inspection of local authority arrangements for the protection of children"),
 ]
@@ -37,8 +38,8 @@ TITLE_LINES = re.compile(r"^(inspection of|review of|and$|inspection dates?|\d+$
 
 DATE_ANCHORS = [
     r"inspection dates?\s*:?",
-    r"(?:focused|monitoring) visit to .{0,160}?\b(?:on|between|from)\b",
-    r"(?:visit|inspection) (?:took place|was carried out|happened) (?:on|between|from)\b",
+    r"(?:focused|monitoring) visit\b.{0,200}?\s(?:on|between|from)\s+(?=\d)",
+    r"(?:visit|inspection) (?:took place|was carried out|happened) (?:on|between|from)\s+(?=\d)",
 ]
 PUBLISHED = re.compile(r"report published:?\s*", re.IGNORECASE)
 
@@ -80,12 +81,11 @@ def grade_slug(text: str) -> str:
 
 def detect_kind(canonical: str) -> tuple[str, str] | None:
     """(kind, framework) of the report, or None when no known report heading is present."""
-    head = " ".join(canonical[:FRONT].split()).lower()
-    for kind, framework, pattern in KINDS:
-        if re.search(pattern, head):
-            if kind == "lscb-review" and re.search(KINDS[3][2], head):
-                return "inspection", "SIF"
-            return kind, framework
+    for size in (TITLE, FRONT):  # the title decides; the opening pages only when the title says nothing
+        head = " ".join(canonical[:size].split()).lower()
+        for kind, framework, pattern in KINDS:
+            if re.search(pattern, head):
+                return kind, framework
     return None
 
 
