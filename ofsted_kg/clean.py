@@ -195,6 +195,8 @@ def _continues(previous: str, line: str) -> bool:
         return True  # a '- word' continuation after a hyphen lost at a line end
     if line[:1].islower():
         return not previous.endswith((".", "?", "!", ":")) or previous.endswith(("e.g.", "i.e.", "etc."))
+    if line.endswith(("?", ":")) or (len(line.split()) <= 12 and not line.endswith(TERMINAL)):
+        return False  # a heading, even after a dangling word
     return previous.endswith(("-", ",", " and", " the", " of", " to", " for", " in", " a", " with", " that"))
 
 

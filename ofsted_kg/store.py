@@ -34,7 +34,7 @@ def format_for(path: Path | str) -> str:
 
 
 def new_dataset() -> Dataset:
-    data = Dataset()
+    data = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():
         data.bind(prefix, ns)
     return data

@@ -1,0 +1,1 @@
+"""The ofsted-kg command line: one module per verb, each one click command."""

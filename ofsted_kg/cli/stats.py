@@ -1,0 +1,40 @@
+"""``ofsted-kg stats FILE``: what a graph holds, and what was flagged while reading."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..vocab import OKG, PREFIXES
+from .common import load_graph
+
+COUNTS = {
+    "reports": "?x a okg:Report",
+    "authorities": "?x a okg:LocalAuthority",
+    "inspections": "?x a okg:Inspection FILTER NOT EXISTS { ?x okg:knownOnlyByReference true }",
+    "focused visits": "?x a okg:FocusedVisit",
+    "monitoring visits": "?x a okg:MonitoringVisit",
+    "visits known only by mention": "?x okg:knownOnlyByReference true",
+    "judgements": "?x a okg:Judgement",
+    "recommendations": "?x a okg:Recommendation",
+    "findings": "?x a okg:Finding",
+    "follow-ups": "?x a okg:FollowUp",
+    "repeated recommendations": "?x okg:repeats ?y",
+    "unresolved authorities": "?x okg:resolved false",
+}
+
+
+@click.command("stats")
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def stats_command(graph: Path) -> None:
+    """Counts of what GRAPH holds, and every problem flagged while reading its reports."""
+    data = load_graph(graph)
+    for label, pattern in COUNTS.items():
+        rows = data.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}", initNs=PREFIXES)
+        click.echo(f"{label:30s} {int(next(iter(rows))[0])}")
+    flagged = sorted(data.query("SELECT ?file ?problem WHERE { ?r okg:problem ?problem ; okg:sourceFile ?file }",
+                                initNs={"okg": OKG}))
+    if flagged:
+        click.echo(f"flagged while reading ({len(flagged)}):")
+        for file, problem in flagged:
+            click.echo(f"  {file}: {problem}")

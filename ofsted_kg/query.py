@@ -1,0 +1,107 @@
+"""Stage 8b, query: run the shipped SPARQL queries (or a file) with parameters bound as RDF terms.
+
+Each query file starts with a header of comment lines::
+
+    # title: Follow-through table for an authority
+    # param: authority literal  Authority name or GSS code (optional)
+
+User values are never pasted into query text: they are converted to RDF
+terms of the declared kind and passed as initial bindings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .resources import queries
+from .vocab import PREFIXES
+
+PARAM_KINDS = {"iri", "literal", "date", "integer"}
+
+
+class QueryError(ValueError):
+    """A query that cannot be found or a parameter that does not fit."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    help: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str
+    params: tuple[Param, ...] = field(default=())
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    title, params = path.stem, []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = re.match(r"#\s*(title|param):\s*(.*)", line)
+        if match and match.group(1) == "title":
+            title = match.group(2).strip()
+        elif match:
+            name, kind, *rest = match.group(2).split(None, 2) + [""]
+            if kind not in PARAM_KINDS:
+                raise QueryError(f"{path}: parameter {name} has unknown kind '{kind}'")
+            params.append(Param(name, kind, rest[0].strip() if rest else ""))
+    return NamedQuery(path.stem, path, text, title, tuple(params))
+
+
+def find_query(name_or_file: str) -> NamedQuery:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query_file(path)
+    shipped = queries()
+    if name_or_file not in shipped:
+        raise QueryError(f"no query named '{name_or_file}' (see: ofsted-kg query --list)")
+    return parse_query_file(shipped[name_or_file])
+
+
+def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, object]:
+    """User values as RDF terms of each parameter's declared kind."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise QueryError(f"query '{query.name}' has no parameter {', '.join(unknown)} "
+                         f"(it takes: {', '.join(known) or 'none'})")
+    bindings: dict[str, object] = {}
+    for name, raw in values.items():
+        kind = known[name].kind
+        if kind == "iri":
+            if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", raw):
+                raise QueryError(f"parameter {name}: '{raw}' is not an IRI")
+            bindings[name] = URIRef(raw)
+        elif kind == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise QueryError(f"parameter {name}: '{raw}' is not a date (YYYY-MM-DD)")
+            bindings[name] = Literal(raw, datatype=XSD.date)
+        elif kind == "integer":
+            if not re.fullmatch(r"-?\d+", raw):
+                raise QueryError(f"parameter {name}: '{raw}' is not an integer")
+            bindings[name] = Literal(int(raw))
+        else:
+            bindings[name] = Literal(raw)
+    return bindings
+
+
+def run(data: Dataset, query: NamedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+    """(column names, rows of RDF terms) of a SELECT query over the union of all graphs."""
+    bindings = bind(query, values or {})
+    result = data.query(query.text, initNs=PREFIXES, initBindings=bindings)
+    columns = [str(v) for v in result.vars] if result.vars else []
+    return columns, [list(row) for row in result]
