@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL
 
 from .to_rdf import earlier_visit, new_graph
 from .vocab import GRADE, LINKS_GRAPH, OKG, VISIT_CLASS
@@ -96,11 +95,12 @@ def match_visit(visits: list[KnownVisit], authority: URIRef, kind: str, year: in
 
 
 def link(data: Dataset) -> Graph:
-    """Rebuild the links graph: okg:refersTo for every mention, owl:sameAs for placeholders now in the corpus."""
+    """Rebuild the links graph: okg:refersTo for every mention, okg:identifiedAs for placeholders now in the corpus."""
     data.remove_graph(data.graph(LINKS_GRAPH))
     links = new_graph(LINKS_GRAPH)
     visits = known_visits(data)
     by_iri = {v.iri: v for v in visits}
+    unresolved: dict[tuple, list] = {}
     for row in data.query(REFERENCES, initNs={"okg": OKG}):
         kind = KIND_OF_CLASS[row.kind]
         year, month = _reference_when(row.month, row.year)
@@ -110,13 +110,17 @@ def link(data: Dataset) -> Graph:
             links.add((row.ref, OKG.refersTo, target.iri))
         elif month is not None:
             key = str(row.visit).split("/visit/")[1].split("/")[0]
-            node = earlier_visit(links, row.authority, key, kind, year, month, GRADE_OF.get(row.grade))
-            links.add((row.ref, OKG.refersTo, node))
+            unresolved.setdefault((row.authority, key, kind, year, month), []).append((row.ref, row.grade))
+    for (authority, key, kind, year, month), mentions in sorted(unresolved.items()):
+        grades = {GRADE_OF.get(grade) for _, grade in mentions if grade is not None}
+        node = earlier_visit(links, authority, key, kind, year, month, grades.pop() if len(grades) == 1 else None)
+        for ref, _ in mentions:
+            links.add((ref, OKG.refersTo, node))
     for row in data.query(PLACEHOLDERS, initNs={"okg": OKG}):
         year, month = (int(x) for x in str(row.month)[:7].split("-"))
         target = match_visit(visits, row.authority, KIND_OF_CLASS.get(row["class"], ""), year, month, None)
         if target is not None:
-            links.add((row.visit, OWL.sameAs, target.iri))
+            links.add((row.visit, OKG.identifiedAs, target.iri))
     graph = data.graph(LINKS_GRAPH)
     for triple in links:
         graph.add(triple)

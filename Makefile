@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make demo` (build + validate the sample graph) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test score bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ofsted-kg build samples -o build/graph.trig
+	$(BIN)/ofsted-kg validate build/graph.trig
+	$(BIN)/ofsted-kg stats build/graph.trig
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+score: demo
+	$(BIN)/python ../shared/tools/score.py build/graph.trig
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,46 @@
+"""The whole real PDF corpus: builds, validates, and builds the same way twice."""
+from __future__ import annotations
+
+import re
+
+from conftest import CORPUS_PDF, SAMPLES, needs_corpus
+from ofsted_kg.build import build
+from ofsted_kg.store import canonical_nquads
+from ofsted_kg.segment import segment
+from ofsted_kg.validate import validate
+
+
+def test_every_pdf_builds_or_is_refused_with_a_reason(corpus_build):
+    files = list(CORPUS_PDF.rglob("*.pdf"))
+    assert len(corpus_build.built) + len(corpus_build.refused) == len(files)
+    for name, reason in corpus_build.refused:  # the only refusal is a web page saved under a .pdf name
+        assert "HTML web page" in reason, (name, reason)
+    assert len(corpus_build.refused) <= 1
+
+
+def _lists_improvements(canonical: str) -> bool:
+    """Independent of extraction: an improvement heading directly followed by a bullet or numbered item."""
+    blocks = segment(canonical)
+    return any(re.match(r"what needs to improve|areas for improvement|recommendations$", b.text, re.IGNORECASE)
+               and i + 1 < len(blocks) and blocks[i + 1].shape in {"bullet", "numbered"}
+               for i, b in enumerate(blocks))
+
+
+def test_every_report_since_2018_with_an_improvement_list_has_recommendations(corpus_build):
+    recent = [e for e in corpus_build.built if e.start and e.start.year >= 2018 and e.kind != "monitoring-visit"]
+    assert len(recent) > 100
+    missing = [e.source_name for e in recent if _lists_improvements(e.canonical) and not e.recommendations]
+    assert missing == []
+    assert [e.source_name for e in corpus_build.built if e.start is None] == []
+
+
+def test_corpus_graph_conforms_to_the_shapes(corpus_build):
+    assert validate(corpus_build.dataset) == []
+
+
+def test_two_builds_give_identical_canonical_nquads_whatever_the_worker_count():
+    needs_corpus()
+    some = sorted(CORPUS_PDF.glob("80485_*/*.pdf")) + [SAMPLES]
+    first = canonical_nquads(build(some, jobs=1).dataset)
+    second = canonical_nquads(build(some, jobs=2).dataset)
+    assert first == second and len(first) > 100_000
