@@ -1,19 +1,13 @@
-"""Shared fixtures: where the real corpus is, and graphs built once per session."""
+"""Shared fixtures: graphs built once per session."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-CORPUS_PDF = SHARED / "corpus" / "pdf"
-SAMPLES = ROOT / "samples"
-
-
-def needs_corpus() -> None:
-    if not CORPUS_PDF.is_dir():
-        pytest.skip("../shared/corpus/pdf is not beside the repository")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="session")

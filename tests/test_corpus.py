@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import CORPUS_PDF, SAMPLES, needs_corpus
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from ofsted_kg.build import build
 from ofsted_kg.store import canonical_nquads
 from ofsted_kg.segment import segment

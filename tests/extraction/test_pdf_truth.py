@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_paths import CORPUS_PDF  # type: ignore[import-not-found]
+from okg_paths import CORPUS_PDF
 from ofsted_kg.authorities import resolve
 from ofsted_kg.extract import extract
 from ofsted_kg.read import read_source

@@ -1,0 +1,17 @@
+"""Paths the tests use: the repository's samples and the real corpus beside the repository."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS_PDF = SHARED / "corpus" / "pdf"
+GOLD = SHARED / "gold"
+SAMPLES = ROOT / "samples"
+
+
+def needs_corpus() -> None:
+    if not CORPUS_PDF.is_dir():
+        pytest.skip("../shared/corpus/pdf is not beside the repository")
