@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .extract import extract
+from .followup import follow_graph
 from .link import link
 from .model import Extraction
 from .read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
@@ -109,4 +110,5 @@ def assemble(results: list) -> BuildResult:
             target.add(triple)
         result.built.append(ext)
     link(result.dataset)
+    follow_graph(result.dataset)
     return result

@@ -81,7 +81,7 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
                 continue  # a list's lead-in or a grade cell: not a new section
             if role == "recs" and new_role == "findings" and not FINDINGS_HEADING.search(block.text):
                 continue  # a sub-heading inside a list of recommendations ('Quality of work with children')
-            if LSCB_HEADING.search(block.text) and new_role == "findings":
+            if LSCB_HEADING.search(block.text) and new_role == "findings" and role != "front":
                 part = "LSCB"
             if role == "front" and new_role == "findings" and not _opens_findings(block, ext):
                 continue

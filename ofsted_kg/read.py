@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PDF_SUFFIXES = {".pdf"}
-TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html"}
 MAX_BYTES = 64 * 1024 * 1024  # a real report is under 5 MB; bigger is a mistake
 MIN_TEXT_CHARS = 200  # below this a PDF has no usable text layer
 

@@ -1,0 +1,250 @@
+"""Stage 5c, follow-through: was each recommendation addressed at the later visits?
+
+For every recommendation and every later visit of the same authority, the
+findings of that visit are ranked by theme overlap, BM25 similarity and
+explicit mentions of the recommendation's visit.  The few that clear the
+threshold become the evidence of an ``okg:FollowUp``; its status is read from
+their words (:mod:`ofsted_kg.status`).  A recommendation nothing later speaks
+to gets no follow-up: inventing evidence is the worst error.  Later
+recommendations that restate earlier ones get ``okg:repeats``.
+
+The result is one named graph (:data:`~ofsted_kg.vocab.FOLLOW_GRAPH`), rebuilt
+from the report graphs each time, with the reasons for every decision.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .extract_items import FRAMEWORK_TAG
+from .similarity import BM25, overlap, tokens
+from .status import assess, sentences
+from .themes import matcher
+from .to_rdf import new_graph
+from .vocab import FOLLOW_GRAPH, OKG, STATUS
+
+LEXICAL, THEMATIC, HEAD, MENTION = 0.45, 0.25, 0.3, 0.15  # weights of the evidence score
+EVIDENCE_AT = 0.34  # a finding below this score does not speak to the recommendation
+NEAR_BEST = 0.6  # evidence must score within this share of the best finding of the visit
+MAX_EVIDENCE = 5
+# Where a recommendation's subject ends: 'The quality of supervision | so that this is reflective...'
+HEAD_END = re.compile(r";|\.(?:\s|$)|\(| so that | so they | to ensure | in order to | including | which | through "
+                      r"| with clear ", re.IGNORECASE)
+HEAD_WORDS = 14
+REPEAT_AT = 0.42  # similarity at which a later recommendation restates an earlier one
+LSCB_SECTION = ("safeguarding children board", "lscb")
+
+
+@dataclass
+class Item:
+    """A recommendation or finding as the linker sees it."""
+
+    iri: URIRef
+    visit: URIRef
+    authority: URIRef
+    text: str
+    terms: list[str]
+    themes: dict[URIRef, list[str]]
+    part: str = ""
+    section: str = ""
+    mentions: set[URIRef] = field(default_factory=set)
+    head: list[str] = field(default_factory=list)  # a recommendation's subject words; a finding's opening words
+    head_themes: set[URIRef] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    iri: URIRef
+    authority: URIRef
+    start: str  # ISO date or YYYY-MM: compared as text, which orders both correctly
+    known_only: bool
+
+
+@dataclass
+class FollowUp:
+    recommendation: Item
+    later: VisitInfo
+    evidence: list[tuple[Item, float]]
+    status: str
+    confidence: float
+    themes: list[URIRef]
+    cues: list[str]
+    explicit: str | None
+
+
+def _value(g: Graph, s, p):
+    return g.value(s, p)
+
+
+def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list[Item]]:
+    g = data  # default_union: triples of every named graph
+    tagger = matcher()
+    identified = {s: o for s, o in g.subject_objects(OKG.identifiedAs)}
+    visits: dict[URIRef, VisitInfo] = {}
+    for visit, start in g.subject_objects(OKG.startDate):
+        authority = _value(g, visit, OKG.authority)
+        if authority is not None:
+            known_only = (visit, OKG.knownOnlyByReference, Literal(True)) in g
+            visits[visit] = VisitInfo(visit, authority, str(start), known_only)
+    for placeholder, corpus_visit in identified.items():  # a mention of a visit the corpus holds is that visit
+        if corpus_visit in visits and placeholder in visits:
+            visits[placeholder] = visits[corpus_visit]
+
+    def item(node: URIRef, section: str = "") -> Item | None:
+        visit = _value(g, node, OKG.visit)
+        if visit not in visits:
+            return None
+        text = FRAMEWORK_TAG.sub("", str(_value(g, node, OKG.text) or ""))
+        head = " ".join(HEAD_END.split(text, 1)[0].split()[:HEAD_WORDS]) if not section else " ".join(sentences(text)[:2])
+        return Item(node, visits[visit].iri, visits[visit].authority, text, tokens(text), tagger.tag(text),
+                    str(_value(g, node, OKG.part) or ""), section, head=tokens(head),
+                    head_themes=set(tagger.tag(head)))
+
+    recs = [i for i in (item(r) for r in sorted(set(g.subjects(RDF.type, OKG.Recommendation)))) if i]
+    findings = [i for i in (item(f, str(_value(g, f, OKG.section) or ""))
+                            for f in sorted(set(g.subjects(RDF.type, OKG.Finding)))) if i]
+    by_iri = {f.iri: f for f in findings}
+    for ref, finding in g.subject_objects(OKG.inFinding):
+        target = _value(g, ref, OKG.refersTo)
+        if finding in by_iri and target is not None:
+            by_iri[finding].mentions.add(visits[target].iri if target in visits else target)
+    return visits, recs, findings
+
+
+def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int) -> float:
+    """How well a finding speaks to a recommendation: its words, its themes, and whether it opens on the subject."""
+    subject = overlap(rec.head, finding.terms, bm25.idf) if rec.head else 0.0
+    lexical = 0.5 * subject + 0.5 * bm25.coverage(rec.terms, index)
+    shared = set(rec.themes) & set(finding.themes)
+    thematic = len(shared) / len(rec.themes) if rec.themes else 0.0
+    head = overlap(rec.head, finding.head, bm25.idf) if rec.head else 0.0
+    if rec.head_themes & finding.head_themes:
+        head = max(head, 0.75)
+    mention = MENTION if rec.visit in finding.mentions else 0.0
+    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head + mention
+
+
+def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
+    """All follow-ups, each recommendation's current status, and repeated recommendations."""
+    visits, recs, findings = load_items(data)
+    bm25 = BM25([f.terms for f in findings])
+    index = {f.iri: i for i, f in enumerate(findings)}
+    by_visit: dict[URIRef, list[Item]] = defaultdict(list)
+    for finding in findings:
+        by_visit[finding.visit].append(finding)
+    visits_of: dict[URIRef, list[VisitInfo]] = defaultdict(list)
+    for info in {v.iri: v for v in visits.values() if not v.known_only}.values():
+        visits_of[info.authority].append(info)
+    follow_ups: list[FollowUp] = []
+    current: dict[URIRef, str] = {}
+    for rec in recs:
+        start = visits[rec.visit].start
+        later = sorted((v for v in visits_of[rec.authority] if v.start > start and v.iri != rec.visit),
+                       key=lambda v: (v.start, str(v.iri)))
+        mine = [fu for v in later if (fu := _follow_up(rec, v, by_visit[v.iri], bm25, index))]
+        follow_ups += mine
+        current[rec.iri] = mine[-1].status if mine else ("no-later-evidence" if later else "awaiting-follow-up")
+    return follow_ups, current, repeats(recs, visits, bm25)
+
+
+def _follow_up(rec: Item, later: VisitInfo, candidates: list[Item], bm25: BM25, index: dict) -> FollowUp | None:
+    if rec.part == "LSCB":  # boards were reviewed only alongside SIF inspections; look only at their findings
+        candidates = [f for f in candidates if any(k in f.section.lower() for k in LSCB_SECTION)]
+    scored = sorted(((f, evidence_score(rec, f, bm25, index[f.iri])) for f in candidates),
+                    key=lambda pair: (-pair[1], str(pair[0].iri)))
+    if not scored or scored[0][1] < EVIDENCE_AT:
+        return None
+    best = scored[0][1]
+    evidence = [(f, s) for f, s in scored[:MAX_EVIDENCE] if s >= max(EVIDENCE_AT, NEAR_BEST * best)]
+    relevant = [set(rec.head) | {t for theme in rec.head_themes for cue in f.themes.get(theme, []) for t in tokens(cue)}
+                for f, _ in evidence]
+    verdict = assess([f.text for f, _ in evidence], relevant)
+    certainty = 1.0 if verdict.explicit else min(1.0, abs(verdict.balance - 0.5) * 2 + 0.2)
+    confidence = round(min(1.0, 0.5 * min(1.0, best / (2 * EVIDENCE_AT)) + 0.5 * certainty), 3)
+    themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
+    return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit)
+
+
+def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25) -> list[tuple[Item, Item, float]]:
+    """(later, earlier, similarity): each later recommendation restating one of the latest earlier visit that has one."""
+    found = []
+    by_authority: dict[URIRef, list[Item]] = defaultdict(list)
+    for rec in recs:
+        by_authority[rec.authority].append(rec)
+    for group in by_authority.values():
+        for later in group:
+            start = visits[later.visit].start
+            best: tuple[str, float, Item] | None = None
+            for earlier in group:
+                earlier_start = visits[earlier.visit].start
+                if earlier.visit == later.visit or earlier_start >= start:
+                    continue
+                score = _restates(later, earlier, bm25)
+                if score >= REPEAT_AT and (best is None or (earlier_start, score) > (best[0], best[1])):
+                    best = (earlier_start, score, earlier)
+            if best:
+                found.append((later, best[2], round(best[1], 3)))
+    return found
+
+
+def _restates(later: Item, earlier: Item, bm25: BM25) -> float:
+    """Similarity of two recommendations, led by their subjects ('the quality of supervision')."""
+    lexical = (overlap(later.terms, earlier.terms, bm25.idf) + overlap(earlier.terms, later.terms, bm25.idf)) / 2
+    a, b = set(later.themes), set(earlier.themes)
+    thematic = len(a & b) / len(a | b) if a | b else 0.0
+    head = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
+    if later.head_themes & earlier.head_themes:
+        head = max(head, 0.75)
+    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head
+
+
+def follow_graph(data: Dataset) -> Graph:
+    """Rebuild the follow-through graph in ``data`` and return it."""
+    follow_ups, current, repeated = follow_through(data)
+    data.remove_graph(data.graph(FOLLOW_GRAPH))
+    out = new_graph(FOLLOW_GRAPH)
+    tagger = matcher()
+    for fu in follow_ups:
+        node = URIRef(f"{fu.recommendation.iri}/follow-up/{fu.later.start}")
+        out.add((node, RDF.type, OKG.FollowUp))
+        out.add((node, OKG.recommendation, fu.recommendation.iri))
+        out.add((node, OKG.assessedAt, fu.later.iri))
+        out.add((node, OKG.status, STATUS[fu.status]))
+        out.add((node, OKG.confidence, Literal(f"{fu.confidence:.3f}", datatype=XSD.decimal)))
+        out.add((node, OKG.score, Literal(f"{fu.evidence[0][1]:.3f}", datatype=XSD.decimal)))
+        for finding, _ in fu.evidence:
+            out.add((node, OKG.evidence, finding.iri))
+        for theme in fu.themes:
+            out.add((node, OKG.matchedTheme, theme))
+        for cue in sorted(set(fu.cues)):
+            out.add((node, OKG.cue, Literal(cue)))
+        reason = f"explicit statement: '{fu.explicit}'" if fu.explicit else "weighed strength and weakness cues"
+        names = ", ".join(tagger.labels[t] for t in fu.themes) or "no shared theme"
+        out.add((node, OKG.explanation, Literal(
+            f"{len(fu.evidence)} finding(s) of the later visit match (best score {fu.evidence[0][1]:.2f}; themes: {names}); "
+            f"status by {reason}.")))
+    for rec, status in current.items():
+        out.add((rec, OKG.currentStatus, STATUS[status]))
+    for later, earlier, score in repeated:
+        out.add((later.iri, OKG.repeats, earlier.iri))
+    _themes(data, out)
+    graph = data.graph(FOLLOW_GRAPH)
+    for triple in out:
+        graph.add(triple)
+    return graph
+
+
+def _themes(data: Dataset, out: Graph) -> None:
+    """okg:theme on every recommendation and finding."""
+    tagger = matcher()
+    for cls in (OKG.Recommendation, OKG.Finding):
+        for node in set(data.subjects(RDF.type, cls)):
+            for theme in tagger.tag(str(data.value(node, OKG.text) or "")):
+                out.add((node, OKG.theme, theme))
+
+
+

@@ -1,0 +1,101 @@
+"""Lexical similarity for linking: tokens, a light stemmer and BM25.
+
+Ofsted reports share a small vocabulary, so the words that carry meaning are
+the practice nouns ('plans', 'supervision', 'caseloads').  Domain stop words
+remove the words every paragraph has ('children', 'social workers', 'ensure').
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+STOP = set("""
+a about above after again against all also although am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having he her
+here hers him his how i if in into is it its itself just may me might more most must my no nor not now of off on
+once only or other our out over own same she should so some such than that the their them then there these they
+this those through to too under until up very was we were what when where which while who whom why will with would
+you your within without across well much many however therefore including include includes so that
+child children childs young people person family families parent parents social worker workers work working
+practice practitioner practitioners service services local authority authoritys council leaders leader senior
+managers manager ensure ensuring improve improving improved improvement improvements effective effectiveness
+quality consistently consistent consistency need needs needed make made makes good strong weak clear support
+supported supporting help helps helped time timely appropriate appropriately further develop developing
+development recommendation recommendations outcome enabler national framework area areas inspectors inspection
+visit focused monitoring ofsted also example range number one two three four
+""".split())
+WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: plans/planning/planned -> plan, assessments -> assessment."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + keep
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # planning -> plann -> plan
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    words = WORD.findall(text.lower().replace("’", "'").replace("'s", ""))
+    return [stem(w) for w in (w.replace("-", "") for w in words) if w not in STOP and len(w) > 2]
+
+
+@dataclass
+class BM25:
+    """BM25 over a fixed set of documents (findings), queried by recommendation text."""
+
+    documents: list[list[str]]
+    k1: float = 1.2
+    b: float = 0.75
+    df: Counter = field(default_factory=Counter)
+    avg: float = 1.0
+
+    def __post_init__(self) -> None:
+        for doc in self.documents:
+            self.df.update(set(doc))
+        self.avg = sum(len(d) for d in self.documents) / max(1, len(self.documents))
+        self.n = len(self.documents)
+        self.tf = [Counter(d) for d in self.documents]
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, query: list[str], index: int, top: int = 3) -> float:
+        """IDF-weighted share of the query's ``top`` rarest terms found in document ``index`` (capped at 1).
+
+        Normalising by the few most telling words, not all of them, keeps a long
+        recommendation from scoring low just because it says more.
+        """
+        terms = set(query)
+        if not terms:
+            return 0.0
+        weights = sorted((self.idf(t) for t in terms), reverse=True)[:top]
+        found = sum(self.idf(t) for t in terms if t in self.tf[index])
+        return min(1.0, found / sum(weights))
+
+    def score(self, query: list[str], index: int) -> float:
+        """BM25 of document ``index`` for ``query``, divided by the query's best possible score (0..1)."""
+        tf, length = self.tf[index], len(self.documents[index])
+        total = best = 0.0
+        for term in set(query):
+            idf = self.idf(term)
+            best += idf * (self.k1 + 1)
+            f = tf.get(term, 0)
+            if f:
+                total += idf * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+        return total / best if best else 0.0
+
+
+def overlap(a: list[str], b: list[str], idf) -> float:
+    """IDF-weighted share of ``a``'s distinct terms also in ``b`` (used for restated recommendations)."""
+    terms = set(a)
+    if not terms:
+        return 0.0
+    shared = terms & set(b)
+    return sum(idf(t) for t in shared) / sum(idf(t) for t in terms)
