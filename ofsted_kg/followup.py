@@ -25,7 +25,8 @@ from .similarity import BM25, overlap, tokens
 from .status import assess, sentences
 from .themes import matcher
 from .to_rdf import new_graph
-from .vocab import FOLLOW_GRAPH, OKG, STATUS
+from .resources import themes_file
+from .vocab import FOLLOW_GRAPH, OKG, STATUS, THEMES_GRAPH
 
 LEXICAL, THEMATIC, HEAD, MENTION = 0.45, 0.25, 0.3, 0.15  # weights of the evidence score
 EVIDENCE_AT = 0.34  # a finding below this score does not speak to the recommendation
@@ -119,13 +120,18 @@ def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int) -> float:
     """How well a finding speaks to a recommendation: its words, its themes, and whether it opens on the subject."""
     subject = overlap(rec.head, finding.terms, bm25.idf) if rec.head else 0.0
     lexical = 0.5 * subject + 0.5 * bm25.coverage(rec.terms, index)
-    shared = set(rec.themes) & set(finding.themes)
-    thematic = len(shared) / len(rec.themes) if rec.themes else 0.0
+    thematic = _share(set(rec.themes), finding.themes)
+    if rec.head_themes:  # the subject's themes count more than themes of the qualifying words
+        thematic = 0.6 * _share(rec.head_themes, finding.themes) + 0.4 * thematic
     head = overlap(rec.head, finding.head, bm25.idf) if rec.head else 0.0
     if rec.head_themes & finding.head_themes:
         head = max(head, 0.75)
     mention = MENTION if rec.visit in finding.mentions else 0.0
     return LEXICAL * lexical + THEMATIC * thematic + HEAD * head + mention
+
+
+def _share(wanted: set, found) -> float:
+    return len(wanted & set(found)) / len(wanted) if wanted else 0.0
 
 
 def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
@@ -232,6 +238,9 @@ def follow_graph(data: Dataset) -> Graph:
     for later, earlier, score in repeated:
         out.add((later.iri, OKG.repeats, earlier.iri))
     _themes(data, out)
+    vocabulary = data.graph(THEMES_GRAPH)  # the theme scheme itself, so queries can show labels
+    vocabulary.remove((None, None, None))
+    vocabulary.parse(themes_file(), format="turtle")
     graph = data.graph(FOLLOW_GRAPH)
     for triple in out:
         graph.add(triple)

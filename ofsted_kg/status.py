@@ -26,7 +26,7 @@ NEGATION = r"(?:not|no|never|nor|insufficiently|less|without)\s+(?:\w+\s+){0,2}?
 WEAK = [
     r"inconsistent(?:ly)?", r"variab(?:le|ility)", r"var(?:y|ies) in quality", r"delay(?:s|ed)?", r"not always",
     r"not consistently", r"not routinely", r"not sufficiently", r"not yet", r"not (?:fully |well )?understood",
-    r"weak(?:er|ness|nesses)?", r"insufficient(?:ly)?", r"too (?:many|much|high|long|slow|few|little|variable)",
+    r"weak(?:er|ness|nesses)?", r"insufficient(?:ly)?", r"too \w+", r"infrequent(?:ly)?",
     r"lack(?:s|ing|ed)?", r"limited", r"poor(?:er|ly)?", r"gaps?", r"deteriorat\w*", r"difficult(?:y|ies)", r"heavy",
     r"high (?:workloads|caseloads)", r"(?:workloads|caseloads) (?:are|remain) high", r"drift", r"shortfalls?",
     r"ineffective", r"need(?:s)? to improve", r"more to do", r"fragile", r"not (?:robust|effective|timely|clear)",
@@ -35,8 +35,8 @@ WEAK = [
 ]
 # Movement, not arrival: improvement says the thing was lacking and is getting better.
 PROGRESS = [
-    r"improv(?:ed|es|ing|ement|ements)", r"progress(?:ed|ing)?", r"(?:started|begun|beginning|starting) to",
-    r"strengthened", r"recently", r"developing", r"more consistent", r"better",
+    r"improv(?:ed|es|ing|ement|ements)", r"(?:made|making|some|good|significant|steady|clear) progress",
+    r"progressed", r"(?:started|begun|beginning|starting) to", r"strengthened", r"developing", r"more consistent",
 ]
 STRONG = [
     r"robust(?:ly)?", r"strong(?:ly)?", r"strengths?", r"effective(?:ly)?",
@@ -47,7 +47,7 @@ STRONG = [
     r"clear(?:ly)?", r"benefit(?:s|ed)? from", r"successful(?:ly)?", r"sustained",
 ]
 SOFT = (r"\b(?:most|the majority of|many|generally|mostly|usually|largely)\b", 0.7, 0.3)
-SCANT = (r"\b(?:some|a small number of|a few|a minority of|a very small number of|not all)\b", 0.6, 0.25)
+SCANT = (r"\b(?:some|sometimes|a small number of|a few|a minority of|a very small number of|not all)\b", 0.6, 0.25)
 CONTRAST = re.compile(r"^(?:however|although|despite|but|nevertheless|while)\b", re.IGNORECASE)
 WEAK_RE = re.compile(r"\b(?:" + "|".join(WEAK) + r")\b", re.IGNORECASE)
 STRONG_RE = re.compile(r"\b(?:" + "|".join(STRONG) + r")\b", re.IGNORECASE)
@@ -106,8 +106,11 @@ def weigh(sentence: str) -> tuple[float, float, list[str]]:
     return positive, negative, cues
 
 
+RANK_WEIGHTS = (1.0, 0.6, 0.4, 0.3, 0.2)  # the best-matching evidence speaks loudest
+
+
 def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdict:
-    """Status from evidence paragraphs; ``relevant`` picks, per paragraph, the words that make a sentence count."""
+    """Status from evidence paragraphs, best first; ``relevant`` picks, per paragraph, the words that make a sentence count."""
     from .similarity import tokens
 
     positive = negative = 0.0
@@ -120,9 +123,10 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdi
         words = relevant[i] if relevant else set()
         parts = sentences(text)
         chosen = [s for s in parts if words & set(tokens(s))] or parts[:1]
-        for n, sentence in enumerate(chosen):
+        rank = RANK_WEIGHTS[min(i, len(RANK_WEIGHTS) - 1)]
+        for sentence in chosen:
             p, q, c = weigh(sentence)
-            weight = 1.5 if sentence == parts[0] else 1.0  # a paragraph's first sentence states its point
+            weight = rank * (1.5 if sentence == parts[0] else 1.0)  # a paragraph's first sentence states its point
             positive, negative = positive + p * weight, negative + q * weight
             cues += c
     verdict = Verdict("partially-addressed", positive, negative, cues)

@@ -39,16 +39,19 @@ def validate(data: Dataset | Graph, shapes: Graph | None = None) -> list[Violati
     import pyshacl
 
     graph = union_graph(data) if isinstance(data, Dataset) else data
-    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes or load_shapes(), inference="none",
+    shapes = shapes or load_shapes()
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
                                     abort_on_first=False, allow_warnings=True)
-    return sorted(_violations(report), key=lambda v: (v.focus, v.path, v.message))
+    return sorted(_violations(report, shapes), key=lambda v: (v.focus, v.path, v.message))
 
 
-def _violations(report: Graph) -> list[Violation]:
+def _violations(report: Graph, shapes: Graph) -> list[Violation]:
+    """Results in words, each named by its node shape (property shapes are blank nodes inside one)."""
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         source = report.value(result, SH.sourceShape)
-        owner = report.value(predicate=SH.property, object=source) or source
+        owner = shapes.value(predicate=SH.property, object=source) or shapes.value(predicate=SH.sparql, object=source)
+        owner = owner or source
         out.append(Violation(
             focus=str(report.value(result, SH.focusNode)),
             path=_short(report.value(result, SH.resultPath)),

@@ -17,6 +17,7 @@ STATS = Namespace("http://statistics.data.gov.uk/id/statistical-geography/")
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 LINKS_GRAPH = ID["graph/links"]
 FOLLOW_GRAPH = ID["graph/follow-through"]
+THEMES_GRAPH = ID["graph/themes"]
 
 PREFIXES = {"okg": OKG, "id": ID, "theme": THEME, "nf": NF, "oa": OA, "org": ORG, "schema": SCHEMA}
 

@@ -5,6 +5,8 @@ import click
 
 from .. import __version__
 from .build import build_command
+from .evaluate import evaluate_command
+from .explain import explain_command
 from .export import export_command
 from .query import query_command
 from .stats import stats_command
@@ -17,7 +19,8 @@ def cli() -> None:
     """Ofsted children's services reports -> an RDF knowledge graph of recommendations and their follow-through."""
 
 
-for command in (build_command, validate_command, export_command, query_command, stats_command):
+for command in (build_command, validate_command, export_command, query_command, stats_command,
+                evaluate_command, explain_command):
     cli.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,38 @@
+"""``ofsted-kg explain <recommendation IRI or quote>``: the reasoning behind a recommendation's status."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from ..explain import explain, find_recommendations
+from .common import load_graph
+
+
+@click.command("explain")
+@click.argument("recommendation")
+@click.option("-g", "--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("build/graph.trig"), show_default=True)
+def explain_command(recommendation: str, graph: Path) -> None:
+    """Print how RECOMMENDATION (an IRI, or words from it) was followed up, with the quoted evidence."""
+    data = load_graph(graph)
+    found = find_recommendations(data, recommendation)
+    if not found:
+        raise click.ClickException(f"no recommendation matches {recommendation!r}")
+    for rec in found:
+        e = explain(data, rec)
+        click.echo(f"{e.recommendation}\n  made at the visit of {e.visit_start}: {e.text}")
+        click.echo(f"  current status: {e.current_status}")
+        for earlier in e.repeats:
+            click.echo(f"  restates an earlier recommendation: {earlier}")
+        if not e.follow_ups:
+            click.echo("  no later visit speaks to it")
+        for fu in e.follow_ups:
+            click.echo(f"  at {fu['later_visit']}: {fu['status']} (confidence {fu['confidence']})")
+            click.echo(f"    why: {fu['explanation']}")
+            click.echo(f"    cues: {', '.join(fu['cues']) or 'none'}")
+            for ev in fu["evidence"]:
+                where = f" [{ev['section']}; chars {ev['offsets'][0]}-{ev['offsets'][1]}]" if ev["offsets"] else ""
+                click.echo(textwrap.indent(textwrap.fill(f"“{ev['quote']}”{where}", 100), "    > "))
+        click.echo("")

@@ -1,0 +1,63 @@
+"""Why did the tool decide what it did about one recommendation?  Gather the reasons with the quotes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+
+from .evaluate import norm
+from .vocab import OKG, STATUS
+
+STATUS_OF = {v: k for k, v in STATUS.items()}
+
+
+@dataclass
+class Explanation:
+    recommendation: URIRef
+    text: str
+    visit_start: str
+    current_status: str
+    follow_ups: list[dict]
+    repeats: list[str]
+
+
+def find_recommendations(data: Dataset, key: str) -> list[URIRef]:
+    """Recommendations by IRI, or whose text contains ``key`` (folded like the gold quotes)."""
+    if key.startswith(("http://", "https://")):
+        node = URIRef(key)
+        return [node] if (node, RDF.type, OKG.Recommendation) in data else []
+    wanted = norm(key)
+    return sorted(r for r in set(data.subjects(RDF.type, OKG.Recommendation))
+                  if wanted and wanted in norm(data.value(r, OKG.text) or ""))
+
+
+def explain(data: Dataset, rec: URIRef) -> Explanation:
+    visit = data.value(rec, OKG.visit)
+    follow_ups = []
+    for fu in sorted(data.subjects(OKG.recommendation, rec)):
+        later = data.value(fu, OKG.assessedAt)
+        evidence = []
+        for finding in sorted(data.objects(fu, OKG.evidence)):
+            target = data.value(finding, OKG.textTarget)
+            position = next((s for s in data.objects(target, _OA_SELECTOR) if data.value(s, _OA_START) is not None), None)
+            evidence.append({"section": str(data.value(finding, OKG.section) or ""),
+                             "quote": str(data.value(finding, OKG.text) or ""),
+                             "offsets": (str(data.value(position, _OA_START)), str(data.value(position, _OA_END)))
+                             if position is not None else None})
+        follow_ups.append({
+            "later_visit": str(data.value(later, OKG.startDate) or later),
+            "status": STATUS_OF.get(data.value(fu, OKG.status), "?"),
+            "confidence": str(data.value(fu, OKG.confidence) or ""),
+            "explanation": str(data.value(fu, OKG.explanation) or ""),
+            "cues": sorted(str(c) for c in data.objects(fu, OKG.cue)),
+            "evidence": evidence,
+        })
+    follow_ups.sort(key=lambda f: f["later_visit"])
+    repeats = [str(data.value(e, OKG.text) or e) for e in data.objects(rec, OKG.repeats)]
+    return Explanation(rec, str(data.value(rec, OKG.text) or ""), str(data.value(visit, OKG.startDate) or ""),
+                       STATUS_OF.get(data.value(rec, OKG.currentStatus), "unknown"), follow_ups, repeats)
+
+
+_OA = "http://www.w3.org/ns/oa#"
+_OA_SELECTOR, _OA_START, _OA_END = URIRef(_OA + "hasSelector"), URIRef(_OA + "start"), URIRef(_OA + "end")
