@@ -35,7 +35,7 @@ WEAK = [
 ]
 # Movement, not arrival: improvement says the thing was lacking and is getting better.
 PROGRESS = [
-    r"improv(?:ed|es|ing|ement|ements)", r"(?:made|making|some|good|significant|steady|clear) progress",
+    r"improv(?:ed|es|ing|ement|ements)", r"(?:made|making|some|steady) progress",
     r"progressed", r"(?:started|begun|beginning|starting) to", r"strengthened", r"developing", r"more consistent",
 ]
 STRONG = [
@@ -120,9 +120,8 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdi
         found = explicit_status(text)
         if found and explicit is None:
             explicit = found
-        words = relevant[i] if relevant else set()
         parts = sentences(text)
-        chosen = [s for s in parts if words & set(tokens(s))] or parts[:1]
+        chosen = parts if not relevant else [s for s in parts if relevant[i] & set(tokens(s))] or parts[:1]
         rank = RANK_WEIGHTS[min(i, len(RANK_WEIGHTS) - 1)]
         for sentence in chosen:
             p, q, c = weigh(sentence)

@@ -1,0 +1,125 @@
+"""Every click command through CliRunner, and the installed console script itself."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+from rdflib.compare import isomorphic
+
+from okg_paths import GOLD, SAMPLES
+from ofsted_kg.cli.main import cli
+from ofsted_kg.store import union_graph
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "graph.trig"
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "built 5 reports (31 recommendations" in result.output
+    return out
+
+
+def test_build_refuses_bad_files_names_them_and_builds_the_rest(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "page.pdf").write_text("<!DOCTYPE html><html><body>Report not found</body></html>")
+    (tmp_path / "minutes.txt").write_text("Minutes of the parks committee.\n\nThe bins were emptied.\n")
+    shutil.copy(SAMPLES / "000_704365d219ad75ee.txt", tmp_path / "Stockport's focused visit.txt")
+    out = tmp_path / "out" / "g.nq"
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "built 1 reports" in result.output
+    assert "empty.txt: empty file" in result.output
+    assert "page.pdf: not a PDF: it is an HTML web page" in result.output
+    assert "minutes.txt: not an Ofsted children's services report" in result.output
+    assert out.exists()
+
+
+def test_build_with_nothing_usable_writes_nothing(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "g.trig")])
+    assert result.exit_code == 3 and not (tmp_path / "g.trig").exists()
+
+
+def test_build_rejects_unknown_output_format(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "g.docx")])
+    assert result.exit_code == 2 and "unknown RDF format" in result.output
+
+
+def test_validate_passes_the_built_graph_and_fails_a_broken_one(built, tmp_path):
+    ok = CliRunner().invoke(cli, ["validate", str(built)])
+    assert ok.exit_code == 0 and "conforms" in ok.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix okg: <https://w3id.org/ofsted-kg/ontology#> .\n"
+                      "<urn:x> a okg:Judgement ; okg:grade okg:Brilliant .\n")
+    bad = CliRunner().invoke(cli, ["validate", str(broken)])
+    assert bad.exit_code == 1 and "JudgementShape" in bad.output
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nq", ".jsonld", ".nt"])
+def test_export_round_trips(built, tmp_path, suffix):
+    out = tmp_path / f"g{suffix}"
+    result = CliRunner().invoke(cli, ["export", str(built), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    original, again = Dataset(default_union=True), Dataset(default_union=True)
+    original.parse(built, format="trig")
+    again.parse(out, format={".ttl": "turtle", ".nq": "nquads", ".jsonld": "json-ld", ".nt": "nt"}[suffix])
+    assert isomorphic(union_graph(original), union_graph(again))
+
+
+def test_query_list_and_run_in_every_format(built):
+    listing = CliRunner().invoke(cli, ["query", "--list"])
+    assert "follow-through" in listing.output and "[authority=<literal>]" in listing.output
+    table = CliRunner().invoke(cli, ["query", "judgement-history", "-g", str(built), "-p", "authority=Stockport"])
+    assert table.exit_code == 0 and "RequiresImprovement" in table.output
+    rows = json.loads(CliRunner().invoke(cli, ["query", "repeated", "-g", str(built), "-f", "json"]).output)
+    assert rows and {"later", "earlier"} <= set(rows[0])
+    csv_out = CliRunner().invoke(cli, ["query", "not-addressed", "-g", str(built), "-f", "csv"]).output
+    assert csv_out.splitlines()[0] == "authority,visitStart,ordinal,recommendation"
+
+
+def test_query_rejects_unknown_parameters_and_queries(built):
+    wrong = CliRunner().invoke(cli, ["query", "repeated", "-g", str(built), "-p", "colour=red"])
+    assert wrong.exit_code == 1 and "has no parameter colour" in wrong.output
+    missing = CliRunner().invoke(cli, ["query", "no-such-query", "-g", str(built)])
+    assert missing.exit_code == 1 and "no query named" in missing.output
+
+
+def test_stats_counts_the_graph(built):
+    result = CliRunner().invoke(cli, ["stats", str(built)])
+    assert result.exit_code == 0
+    assert "recommendations                31" in result.output and "reports                        5" in result.output
+
+
+def test_evaluate_prints_figures_and_errors(built):
+    if not GOLD.is_dir():
+        pytest.skip("../shared/gold not available")
+    result = CliRunner().invoke(cli, ["evaluate", str(built), "--gold", str(GOLD)])
+    assert result.exit_code == 0 and "links found" in result.output and "recall                           26/26" in result.output
+
+
+def test_explain_by_quote_and_by_iri(built):
+    by_quote = CliRunner().invoke(cli, ["explain", "designated officer function", "-g", str(built)])
+    assert by_quote.exit_code == 0 and "current status:" in by_quote.output
+    iri = by_quote.output.splitlines()[0]
+    by_iri = CliRunner().invoke(cli, ["explain", iri, "-g", str(built)])
+    assert by_iri.output == by_quote.output
+    none = CliRunner().invoke(cli, ["explain", "zebra crossings", "-g", str(built)])
+    assert none.exit_code == 1 and "no recommendation matches" in none.output
+
+
+def test_installed_console_script_runs(tmp_path):
+    script = Path(sys.executable).with_name("ofsted-kg")
+    assert script.exists(), "the ofsted-kg entry point is not installed"
+    out = tmp_path / "g.trig"
+    done = subprocess.run([str(script), "build", str(SAMPLES / "002_62303ff77bc82be1.txt"), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert "ofsted-kg" in version.stdout

@@ -1,0 +1,70 @@
+"""Follow-through: status cues, themes, and the figures on the seed reports (a development set)."""
+from __future__ import annotations
+
+import pytest
+
+from okg_paths import GOLD
+from ofsted_kg.evaluate import evaluate
+from ofsted_kg.status import assess, explicit_status
+from ofsted_kg.themes import matcher
+from ofsted_kg.vocab import THEME
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Practice weaknesses identified at a focused visit have not been addressed effectively.", "not-addressed"),
+    ("The areas for improvement have been largely addressed.", "addressed"),
+    ("Assessments continue to be of variable quality.", "not-addressed"),
+])
+def test_explicit_statements_decide(text, status):
+    assert explicit_status(text)[0] == status
+    assert assess([text]).status == status
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Allegations of harm against people who work with children are robustly responded to.", "addressed"),
+    ("Direct work with children is inconsistent. Too many lack timescales.", "not-addressed"),
+    ("Most assessments are strong. In a small number of weaker assessments, there is too much focus on the "
+     "presenting concerns.", "partially-addressed"),
+    ("Leaders have made significant progress, although pathway plans are not always updated.", "partially-addressed"),
+])
+def test_cues_weigh_strengths_weaknesses_and_quantifiers(text, status):
+    assert assess([text]).status == status
+
+
+def test_negated_strength_is_a_weakness():
+    verdict = assess(["The quality of supervision is not consistently strong."])
+    assert verdict.status == "not-addressed" and "-not consistently strong" in verdict.cues
+
+
+def test_themes_match_whole_words_longest_first():
+    tags = matcher().tag("Children living in private fostering arrangements are visited; the MASH is timely.")
+    assert THEME["private-fostering"] in tags and THEME["placements"] not in tags
+    assert THEME["front-door"] in tags
+    assert matcher().tag("The smashing results") == {}
+
+
+def test_seed_figures_do_not_regress(seed_build):
+    if not GOLD.is_dir():
+        pytest.skip("../shared/gold not available")
+    figures = evaluate(seed_build.dataset, GOLD).figures
+    def ratio(text):
+        a, b = text.split("/")
+        return int(a) / int(b)
+    assert figures["recommendations"]["recall"] == "26/26" and figures["recommendations"]["precision"] == "26/26"
+    follow = figures["follow-ups"]
+    assert ratio(follow["links found"]) >= 15 / 16
+    assert ratio(follow["link precision"]) >= 0.85
+    assert ratio(follow["gold evidence among evidence"]) >= 12 / 16
+    assert ratio(follow["status within one step"]) >= 15 / 16
+    assert ratio(figures["recommendations"]["current status exact"]) >= 22 / 26
+    assert ratio(figures["repeats"]["recall"]) >= 5 / 6 and ratio(figures["repeats"]["precision"]) >= 0.85
+
+
+def test_no_follow_up_is_invented_for_a_recommendation_nothing_later_speaks_to(seed_build):
+    from ofsted_kg.vocab import OKG
+    data = seed_build.dataset
+    from rdflib.namespace import RDF
+    advocacy = [r for r in data.subjects(RDF.type, OKG.Recommendation)
+                if "advocacy and independent visitors" in str(data.value(r, OKG.text))]
+    assert advocacy and not list(data.subjects(OKG.recommendation, advocacy[0]))
+    assert data.value(advocacy[0], OKG.currentStatus) == OKG.NoLaterEvidence

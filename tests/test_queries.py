@@ -1,0 +1,76 @@
+"""Each shipped query on a small fixture graph, checked row by row; user values are bound, never pasted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ofsted_kg.query import QueryError, bind, find_query, run
+from ofsted_kg.resources import queries
+from ofsted_kg.store import load
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "follow-through.trig"
+ID = "https://w3id.org/ofsted-kg/id/"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load(FIXTURE)
+
+
+def rows(data, name, **params):
+    columns, result = run(data, find_query(name), params)
+    return [dict(zip(columns, (str(v) if v is not None else None for v in row))) for row in result]
+
+
+TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
+          "awaiting-follow-up", "evidence"}  # one test below for each
+
+
+def test_every_shipped_query_has_a_title_and_a_test():
+    assert set(queries()) == TESTED
+    for name in queries():
+        assert find_query(name).title != name
+
+
+def test_follow_through_table(data):
+    got = rows(data, "follow-through", authority="Exampleshire")
+    assert [(r["ordinal"], r["status"], r["evidence"]) for r in got] == [
+        ("1", "NotAddressed", "Supervision is not consistently strong."),
+        ("2", "Addressed", "Pathway plans are strong.")]
+    assert rows(data, "follow-through", authority="Nowhere") == []
+
+
+def test_not_addressed(data):
+    assert [r["recommendation"] for r in rows(data, "not-addressed")] == ["The quality of supervision."]
+
+
+def test_repeated(data):
+    assert [(r["later"], r["earlier"]) for r in rows(data, "repeated")] == [
+        ("Supervision must be reflective.", "The quality of supervision.")]
+
+
+def test_persistent_themes(data):
+    assert [(r["theme"], r["persisting"]) for r in rows(data, "persistent-themes")] == [("Supervision", "1")]
+
+
+def test_judgement_history(data):
+    got = rows(data, "judgement-history", authority="Exampleshire")
+    assert [(r["start"], r["kind"], r["overall"], r["grade"]) for r in got] == [
+        ("2023-01-10", "FocusedVisit", None, None), ("2025-03-03", "Inspection", "Good", "Outstanding")]
+
+
+def test_awaiting_follow_up(data):
+    assert [r["recommendation"] for r in rows(data, "awaiting-follow-up")] == ["Supervision must be reflective."]
+
+
+def test_evidence_for_one_recommendation(data):
+    got = rows(data, "evidence", recommendation=ID + "rec2")
+    assert [(r["status"], r["quote"], r["section"]) for r in got] == [("Addressed", "Pathway plans are strong.", "Care leavers")]
+
+
+def test_injection_through_a_parameter_is_just_a_string(data):
+    attack = 'Exampleshire" } UNION { ?rec okg:text ?recommendation } #'
+    assert rows(data, "follow-through", authority=attack) == []
+    with pytest.raises(QueryError):
+        bind(find_query("evidence"), {"recommendation": "x> } DROP ALL #"})
