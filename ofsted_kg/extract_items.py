@@ -72,7 +72,8 @@ def section_role(heading: str) -> tuple[str, str | None]:
 
 def read_items(ext: Extraction, blocks: list[Block]) -> None:
     """Walk the blocks once, collecting recommendations and findings by section."""
-    role, rec_kind, section, part = "front", None, "", "local authority"
+    role, rec_kind, section = "front", None, ""
+    part = "LSCB" if ext.kind == "lscb-review" else "local authority"
     after_items = False
     for block in blocks:
         if block.shape == "heading":
