@@ -11,6 +11,8 @@ from ..store import FormatError, load
 
 def load_graph(path: Path) -> Dataset:
     """Load an RDF file, turning parse errors into one clear line."""
+    if not Path(path).is_file():
+        raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
     try:
         return load(path)
     except FormatError as exc:

@@ -12,7 +12,7 @@ from .common import load_graph
 
 @click.command("explain")
 @click.argument("recommendation")
-@click.option("-g", "--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("build/graph.trig"), show_default=True)
 def explain_command(recommendation: str, graph: Path) -> None:
     """Print how RECOMMENDATION (an IRI, or words from it) was followed up, with the quoted evidence."""

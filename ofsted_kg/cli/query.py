@@ -16,7 +16,7 @@ from .common import load_graph
 
 @click.command("query")
 @click.argument("name", required=False)
-@click.option("-g", "--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("build/graph.trig"), show_default=True, help="Graph file to query.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
