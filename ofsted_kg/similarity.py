@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 STOP = set("""
 a about above after again against all also although am an and any are as at be because been before being below
@@ -29,6 +30,7 @@ visit focused monitoring ofsted also example range number one two three four
 WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: plans/planning/planned -> plan, assessments -> assessment."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
@@ -61,10 +63,14 @@ class BM25:
         self.avg = sum(len(d) for d in self.documents) / max(1, len(self.documents))
         self.n = len(self.documents)
         self.tf = [Counter(d) for d in self.documents]
+        self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        value = self._idf.get(term)
+        if value is None:
+            df = self.df.get(term, 0)
+            value = self._idf[term] = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        return value
 
     def coverage(self, query: list[str], index: int, top: int = 3) -> float:
         """IDF-weighted share of the query's ``top`` rarest terms found in document ``index`` (capped at 1).

@@ -17,43 +17,57 @@ from .resources import themes_file
 from .vocab import OKG
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one matcher per process
 class ThemeMatcher:
-    pattern: re.Pattern
-    theme_of: dict[str, URIRef]
+    cues: dict[tuple[str, ...], tuple[URIRef, str]]  # cue as a tuple of words -> (theme, cue as written)
+    longest: int
     labels: dict[URIRef, str]
     framework: dict[URIRef, frozenset[URIRef]]  # National Framework concept -> related themes
 
     def tag(self, text: str) -> dict[URIRef, list[str]]:
-        """Themes found in ``text``, each with the cue words that set it."""
-        found: dict[URIRef, list[str]] = {}
-        for match in self.pattern.finditer(normalise(text)):
-            cue = match.group(0)
-            found.setdefault(self.theme_of[cue], []).append(cue)
-        return found
+        """Themes found in ``text``, each with the cue words that set it (longest cue wins at each word)."""
+        return _tag(self, text)
+
+
+@lru_cache(maxsize=65536)
+def _tag(m: ThemeMatcher, text: str) -> dict[URIRef, list[str]]:
+    words = WORDS.findall(normalise(text))
+    found: dict[URIRef, list[str]] = {}
+    i = 0
+    while i < len(words):
+        for n in range(min(m.longest, len(words) - i), 0, -1):
+            hit = m.cues.get(tuple(words[i:i + n]))
+            if hit:
+                found.setdefault(hit[0], []).append(hit[1])
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+WORDS = re.compile(r"[a-z0-9+]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case with straight apostrophes and single spaces, as the cue words are written."""
+    """Lower case with straight apostrophes, and possessive 's joined to its word, as the cues are written."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-")
-    return " ".join(text.split())
+    return text.replace("'s", "s").replace("s'", "s")
 
 
 @lru_cache(maxsize=1)
 def matcher() -> ThemeMatcher:
     graph = Graph().parse(themes_file(), format="turtle")
-    theme_of: dict[str, URIRef] = {}
+    cues: dict[tuple[str, ...], tuple[URIRef, str]] = {}
     labels: dict[URIRef, str] = {}
     for concept in sorted(graph.subjects(SKOS.inScheme, OKG.ThemeScheme)):
         labels[concept] = str(graph.value(concept, SKOS.prefLabel))
-        for label in [graph.value(concept, SKOS.prefLabel), *graph.objects(concept, SKOS.altLabel)]:
-            cue = normalise(str(label))
-            if cue and cue not in theme_of:
-                theme_of[cue] = concept
+        for label in [graph.value(concept, SKOS.prefLabel), *sorted(graph.objects(concept, SKOS.altLabel))]:
+            key = tuple(WORDS.findall(normalise(str(label))))
+            if key and key not in cues:
+                cues[key] = (concept, str(label).lower())
     framework = {}
     for concept in graph.subjects(SKOS.inScheme, OKG.NationalFrameworkScheme):
         framework[concept] = frozenset(graph.objects(concept, SKOS.relatedMatch))
-    cues = sorted(theme_of, key=lambda c: (-len(c), c))
-    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![a-z0-9])")
-    return ThemeMatcher(pattern, theme_of, labels, framework)
+    return ThemeMatcher(cues, max(len(k) for k in cues), labels, framework)
 

@@ -1,0 +1,85 @@
+"""Build benchmark: time and peak memory to build the whole PDF corpus, beside pypdfium2's bare text floor.
+
+    python benchmarks/bench_build.py [CORPUS_DIR]
+
+Each measurement runs in a fresh process so peak RSS is its own.  Figures are
+printed side by side in one run, with the ratios.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CORPUS = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf"
+
+FLOOR = """
+import pypdfium2 as pdfium, sys, pathlib
+pages = 0
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.pdf')):
+    try:
+        doc = pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError:
+        continue
+    for i in range(len(doc)):
+        doc[i].get_textpage().get_text_range(); pages += 1
+print(pages)
+"""
+BUILD = """
+import sys
+from ofsted_kg.build import build
+from ofsted_kg.store import save
+r = build([sys.argv[1]], jobs=int(sys.argv[2]))
+save(r.dataset, sys.argv[3])
+print(len(r.built), len(r.refused), sum(len(e.recommendations) for e in r.built), sum(len(e.findings) for e in r.built))
+"""
+VALIDATE = """
+import sys
+from ofsted_kg.store import load
+from ofsted_kg.validate import validate
+print(len(validate(load(sys.argv[1]))))
+"""
+
+
+PEAK = """
+import resource
+print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+"""
+
+
+def measure(code: str, *args: str) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB of the child process or its largest worker, its output)."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()
+    wall = time.perf_counter() - start
+    return wall, int(out[-1]) / 1024, "\n".join(out[:-1])
+
+
+def main() -> None:
+    if not CORPUS.is_dir():
+        sys.exit(f"no corpus at {CORPUS}")
+    out = Path("build/bench")
+    out.mkdir(parents=True, exist_ok=True)
+    pdfs = len(list(CORPUS.rglob("*.pdf")))
+    floor_s, floor_mb, pages = measure(FLOOR, str(CORPUS))
+    pages = int(pages)
+    rows = {"pypdfium2 text only (floor)": (floor_s, floor_mb, f"{pages} pages")}
+    for jobs in (1, 2):
+        wall, mb, info = measure(BUILD, str(CORPUS), str(jobs), str(out / "corpus.trig"))
+        built, refused, recs, findings = info.split()
+        rows[f"ofsted-kg build --jobs {jobs}"] = (wall, mb, f"{built} reports, {refused} refused, {recs} recs, {findings} findings")
+    wall, mb, n = measure(VALIDATE, str(out / "corpus.trig"))
+    rows["ofsted-kg validate (whole corpus)"] = (wall, mb, f"{n} violations")
+    print(f"corpus: {pdfs} PDFs, {pages} pages; machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{'step':36s} {'wall s':>8s} {'peak MiB':>9s} {'ms/page':>8s} {'x floor':>8s}  notes")
+    for name, (wall, mb, note) in rows.items():
+        print(f"{name:36s} {wall:8.1f} {mb:9.0f} {1000 * wall / pages:8.2f} {wall / floor_s:8.1f}  {note}")
+    Path("build/bench/figures.json").write_text(json.dumps({k: v[:2] for k, v in rows.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
