@@ -29,6 +29,8 @@ from .resources import themes_file
 from .vocab import FOLLOW_GRAPH, OKG, STATUS, THEMES_GRAPH
 
 LEXICAL, THEMATIC, HEAD, MENTION = 0.45, 0.25, 0.3, 0.15  # weights of the evidence score
+TOPIC = 0.25  # extra weight when a sentence of the finding opens on the recommendation's subject
+OPENING_WORDS = 6
 EVIDENCE_AT = 0.34  # a finding below this score does not speak to the recommendation
 NEAR_BEST = 0.6  # evidence must score within this share of the best finding of the visit
 MAX_EVIDENCE = 5
@@ -55,6 +57,7 @@ class Item:
     mentions: set[URIRef] = field(default_factory=set)
     head: list[str] = field(default_factory=list)  # a recommendation's subject words; a finding's opening words
     head_themes: set[URIRef] = field(default_factory=set)
+    openers: list[set[str]] = field(default_factory=list)  # a finding's sentences: the words they open with
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
         text = FRAMEWORK_TAG.sub("", str(text_of.get(node, "")))
         head = " ".join(HEAD_END.split(text, 1)[0].split()[:HEAD_WORDS]) if not section else " ".join(sentences(text)[:2])
         return Item(node, visits[visit].iri, visits[visit].authority, text, tokens(text), tagger.tag(text),
-                    str(part_of.get(node, "")), section, head=tokens(head), head_themes=set(tagger.tag(head)))
+                    str(part_of.get(node, "")), section, head=tokens(head), head_themes=set(tagger.tag(head)),
+                    openers=[set(tokens(" ".join(x.split()[:OPENING_WORDS]))) for x in sentences(text)] if section else [])
 
     recs = [i for i in (item(r) for r in sorted(set(g.subjects(RDF.type, OKG.Recommendation)))) if i]
     findings = [i for i in (item(f, str(section_of.get(f, "")))
@@ -128,7 +132,16 @@ def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int) -> float:
     if rec.head_themes & finding.head_themes:
         head = max(head, 0.75)
     mention = MENTION if rec.visit in finding.mentions else 0.0
-    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head + mention
+    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head + TOPIC * _topic(rec, finding) + mention
+
+
+def _topic(rec: Item, finding: Item) -> float:
+    """1 when the finding opens on the recommendation's subject ('Most plans are weak'), less for a later sentence."""
+    subject = set(rec.head)
+    for n, opener in enumerate(finding.openers):
+        if subject & opener:
+            return 1.0 if n == 0 else 0.6
+    return 0.0
 
 
 def _share(wanted: set, found) -> float:
