@@ -39,6 +39,7 @@ HEAD_END = re.compile(r";|\.(?:\s|$)|\(| so that | so they | to ensure | in orde
                       r"| with clear ", re.IGNORECASE)
 HEAD_WORDS = 14
 REPEAT_AT = 0.42  # similarity at which a later recommendation restates an earlier one
+CLEAR_REPEAT_AT, CLEAR_MARGIN = 0.33, 0.2  # ... or a little less, when no other candidate comes close
 LSCB_SECTION = ("safeguarding children board", "lscb")
 
 
@@ -198,16 +199,16 @@ def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25) -> li
     for group in by_authority.values():
         for later in group:
             start = visits[later.visit].start
-            best: tuple[str, float, Item] | None = None
-            for earlier in group:
-                earlier_start = visits[earlier.visit].start
-                if earlier.visit == later.visit or earlier_start >= start:
-                    continue
-                score = _restates(later, earlier, bm25)
-                if score >= REPEAT_AT and (best is None or (earlier_start, score) > (best[0], best[1])):
-                    best = (earlier_start, score, earlier)
-            if best:
-                found.append((later, best[2], round(best[1], 3)))
+            scored = sorted(((_restates(later, earlier, bm25), visits[earlier.visit].start, earlier) for earlier in group
+                             if earlier.visit != later.visit and visits[earlier.visit].start < start),
+                            key=lambda t: (-t[0], str(t[2].iri)))
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            # a restatement: similar enough, or nearly so and far clearer than any other candidate
+            kept = [t for t in scored if t[0] >= REPEAT_AT
+                    or (t is scored[0] and t[0] >= CLEAR_REPEAT_AT and t[0] - runner_up >= CLEAR_MARGIN)]
+            if kept:
+                score, _, earlier = max(kept, key=lambda t: (t[1], t[0]))  # the latest earlier visit that has one
+                found.append((later, earlier, round(score, 3)))
     return found
 
 
