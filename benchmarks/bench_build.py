@@ -36,6 +36,16 @@ r = build([sys.argv[1]], jobs=int(sys.argv[2]))
 save(r.dataset, sys.argv[3])
 print(len(r.built), len(r.refused), sum(len(e.recommendations) for e in r.built), sum(len(e.findings) for e in r.built))
 """
+LINK = """
+import sys, time
+from ofsted_kg.store import load
+from ofsted_kg.link import link
+from ofsted_kg.followup import follow_graph, follow_through
+data = load(sys.argv[1])
+t = time.perf_counter(); link(data); follow_graph(data); whole = time.perf_counter() - t
+t = time.perf_counter(); fus, _, reps = follow_through(data); core = time.perf_counter() - t
+print(f"{len(fus)} follow-ups, {len(reps)} repeats; link+follow-through {whole:.1f} s, of which ranking+status {core:.1f} s")
+"""
 VALIDATE = """
 import sys
 from ofsted_kg.store import load
@@ -72,6 +82,8 @@ def main() -> None:
         wall, mb, info = measure(BUILD, str(CORPUS), str(jobs), str(out / "corpus.trig"))
         built, refused, recs, findings = info.split()
         rows[f"ofsted-kg build --jobs {jobs}"] = (wall, mb, f"{built} reports, {refused} refused, {recs} recs, {findings} findings")
+    wall, mb, info = measure(LINK, str(out / "corpus.trig"))
+    rows["re-link + follow-through (load incl.)"] = (wall, mb, info)
     wall, mb, n = measure(VALIDATE, str(out / "corpus.trig"))
     rows["ofsted-kg validate (whole corpus)"] = (wall, mb, f"{n} violations")
     print(f"corpus: {pdfs} PDFs, {pages} pages; machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
