@@ -175,6 +175,8 @@ def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], li
 def _follow_up(rec: Item, later: VisitInfo, candidates: list[Item], bm25: BM25, index: dict) -> FollowUp | None:
     if rec.part == "LSCB":  # boards were reviewed only alongside SIF inspections; look only at their findings
         candidates = [f for f in candidates if any(k in f.section.lower() for k in LSCB_SECTION)]
+    if rec.themes:  # a finding on none of the recommendation's themes does not speak to it, however its words overlap
+        candidates = [f for f in candidates if set(rec.themes) & set(f.themes)]
     scored = sorted(((f, evidence_score(rec, f, bm25, index[f.iri])) for f in candidates),
                     key=lambda pair: (-pair[1], str(pair[0].iri)))
     if not scored or scored[0][1] < EVIDENCE_AT:
