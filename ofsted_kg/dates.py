@@ -41,12 +41,6 @@ def parse_range(text: str, pos: int = 0, endpos: int | None = None) -> DateRange
     return None
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A single full date such as '25 August 2017' or '1/06/2015'."""
-    found = parse_range(text)
-    return found.start if found else None
-
-
 def month_year(text: str) -> tuple[int, int] | None:
     """(year, month) of the first 'March 2019' in text."""
     match = MONTH_YEAR_RE.search(text)

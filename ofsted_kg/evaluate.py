@@ -16,11 +16,7 @@ from pathlib import Path
 from rdflib import Dataset
 from rdflib.namespace import RDF, RDFS
 
-from .vocab import GRADE, OKG, STATUS, VISIT_CLASS
-
-STATUS_OF = {v: k for k, v in STATUS.items()}
-GRADE_OF = {v: k for k, v in GRADE.items()}
-KIND_OF = {v: k for k, v in VISIT_CLASS.items()} | {OKG.JointTargetedAreaInspection: "jtai"}
+from .vocab import GRADE_OF, KIND_OF, OKG, STATUS_OF
 ORDER = {"addressed": 2, "partially-addressed": 1, "not-addressed": 0}
 
 

@@ -7,9 +7,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
 from .evaluate import norm
-from .vocab import OKG, STATUS
-
-STATUS_OF = {v: k for k, v in STATUS.items()}
+from .vocab import OA, OKG, STATUS_OF
 
 
 @dataclass
@@ -40,10 +38,10 @@ def explain(data: Dataset, rec: URIRef) -> Explanation:
         evidence = []
         for finding in sorted(data.objects(fu, OKG.evidence)):
             target = data.value(finding, OKG.textTarget)
-            position = next((s for s in data.objects(target, _OA_SELECTOR) if data.value(s, _OA_START) is not None), None)
+            position = next((s for s in data.objects(target, OA.hasSelector) if data.value(s, OA.start) is not None), None)
             evidence.append({"section": str(data.value(finding, OKG.section) or ""),
                              "quote": str(data.value(finding, OKG.text) or ""),
-                             "offsets": (str(data.value(position, _OA_START)), str(data.value(position, _OA_END)))
+                             "offsets": (str(data.value(position, OA.start)), str(data.value(position, OA.end)))
                              if position is not None else None})
         follow_ups.append({
             "later_visit": str(data.value(later, OKG.startDate) or later),
@@ -58,6 +56,3 @@ def explain(data: Dataset, rec: URIRef) -> Explanation:
     return Explanation(rec, str(data.value(rec, OKG.text) or ""), str(data.value(visit, OKG.startDate) or ""),
                        STATUS_OF.get(data.value(rec, OKG.currentStatus), "unknown"), follow_ups, repeats)
 
-
-_OA = "http://www.w3.org/ns/oa#"
-_OA_SELECTOR, _OA_START, _OA_END = URIRef(_OA + "hasSelector"), URIRef(_OA + "start"), URIRef(_OA + "end")

@@ -155,7 +155,6 @@ def _letter_date(blocks: list[Block]) -> dt.date | None:
 def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
     names: list[str] = []
     lead = None
-    team_at = ext.canonical.find("Lead inspector")
     for block in blocks:
         if TEAM_ROLES.match(block.text) or re.search(r"lead inspector\s*:", block.text, re.IGNORECASE):
             for role, people in _roles(block.text):
@@ -174,7 +173,6 @@ def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
                     break
         signer = _signatory(blocks)
         lead = signer if signer in names else (names[0] if names else signer)
-    del team_at
     ext.inspectors = list(dict.fromkeys(names))
     ext.lead_inspector = lead or (ext.inspectors[0] if ext.inspectors else None)
     if ext.lead_inspector and ext.lead_inspector not in ext.inspectors:

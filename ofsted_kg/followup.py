@@ -151,7 +151,11 @@ def _share(wanted: set, found) -> float:
 
 def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
     """All follow-ups, each recommendation's current status, and repeated recommendations."""
-    visits, recs, findings = load_items(data)
+    return link_items(*load_items(data))
+
+
+def link_items(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]
+               ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
     bm25 = BM25([f.terms for f in findings])
     index = {f.iri: i for i, f in enumerate(findings)}
     by_visit: dict[URIRef, list[Item]] = defaultdict(list)
@@ -227,7 +231,8 @@ def _restates(later: Item, earlier: Item, bm25: BM25) -> float:
 
 def follow_graph(data: Dataset) -> Graph:
     """Rebuild the follow-through graph in ``data`` and return it."""
-    follow_ups, current, repeated = follow_through(data)
+    visits, recs, findings = load_items(data)
+    follow_ups, current, repeated = link_items(visits, recs, findings)
     data.remove_graph(data.graph(FOLLOW_GRAPH))
     out = new_graph(FOLLOW_GRAPH)
     tagger = matcher()
@@ -254,7 +259,9 @@ def follow_graph(data: Dataset) -> Graph:
         out.add((rec, OKG.currentStatus, STATUS[status]))
     for later, earlier, score in repeated:
         out.add((later.iri, OKG.repeats, earlier.iri))
-    _themes(data, out)
+    for item in recs + findings:
+        for theme in item.themes:
+            out.add((item.iri, OKG.theme, theme))
     vocabulary = data.graph(THEMES_GRAPH)  # the theme scheme itself, so queries can show labels
     vocabulary.remove((None, None, None))
     vocabulary.parse(themes_file(), format="turtle")
@@ -262,15 +269,4 @@ def follow_graph(data: Dataset) -> Graph:
     for triple in out:
         graph.add(triple)
     return graph
-
-
-def _themes(data: Dataset, out: Graph) -> None:
-    """okg:theme on every recommendation and finding."""
-    tagger = matcher()
-    for cls in (OKG.Recommendation, OKG.Finding):
-        for node in set(data.subjects(RDF.type, cls)):
-            for theme in tagger.tag(str(data.value(node, OKG.text) or "")):
-                out.add((node, OKG.theme, theme))
-
-
 

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from .to_rdf import earlier_visit, new_graph
-from .vocab import GRADE, LINKS_GRAPH, OKG, VISIT_CLASS
-
-KIND_OF_CLASS = {v: k for k, v in VISIT_CLASS.items()}
-GRADE_OF = {v: k for k, v in GRADE.items()}
+from .vocab import GRADE_OF, KIND_OF, LINKS_GRAPH, OKG
 
 VISITS = """
 SELECT ?visit ?authority ?class ?start ?end ?published WHERE {
@@ -66,7 +63,7 @@ def known_visits(data: Dataset | Graph) -> list[KnownVisit]:
         old = found.get(row.visit)
         if old:
             months |= old.months
-        found[row.visit] = KnownVisit(row.visit, row.authority, KIND_OF_CLASS[row["class"]], start, months)
+        found[row.visit] = KnownVisit(row.visit, row.authority, KIND_OF[row["class"]], start, months)
     return sorted(found.values(), key=lambda v: (str(v.authority), v.start, str(v.iri)))
 
 
@@ -102,7 +99,7 @@ def link(data: Dataset) -> Graph:
     by_iri = {v.iri: v for v in visits}
     unresolved: dict[tuple, list] = {}
     for row in data.query(REFERENCES, initNs={"okg": OKG}):
-        kind = KIND_OF_CLASS[row.kind]
+        kind = KIND_OF[row.kind]
         year, month = _reference_when(row.month, row.year)
         mentioning = by_iri.get(row.visit)
         target = match_visit(visits, row.authority, kind, year, month, mentioning.start if mentioning else None)
@@ -118,7 +115,7 @@ def link(data: Dataset) -> Graph:
             links.add((ref, OKG.refersTo, node))
     for row in data.query(PLACEHOLDERS, initNs={"okg": OKG}):
         year, month = (int(x) for x in str(row.month)[:7].split("-"))
-        target = match_visit(visits, row.authority, KIND_OF_CLASS.get(row["class"], ""), year, month, None)
+        target = match_visit(visits, row.authority, KIND_OF.get(row["class"], ""), year, month, None)
         if target is not None:
             links.add((row.visit, OKG.identifiedAs, target.iri))
     graph = data.graph(LINKS_GRAPH)

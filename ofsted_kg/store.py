@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-from rdflib.term import URIRef
 
 from .vocab import PREFIXES
 
@@ -98,6 +97,3 @@ def atomic_write(path: Path, payload: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
 
-
-def graph_names(data: Dataset) -> list[URIRef]:
-    return sorted(g.identifier for g in data.graphs() if isinstance(g.identifier, URIRef) and len(g))

@@ -30,6 +30,9 @@ REC_KIND = {"recommendation": OKG.RecommendationItem, "area-for-improvement": OK
 FRAMEWORK = {"SIF": OKG.SIF, "ILACS": OKG.ILACS, "2026": OKG.Framework2026, "pre-2014": OKG.Pre2014, "JTAI": OKG.JTAIFramework}
 STATUS = {"addressed": OKG.Addressed, "partially-addressed": OKG.PartiallyAddressed, "not-addressed": OKG.NotAddressed,
           "no-later-evidence": OKG.NoLaterEvidence, "awaiting-follow-up": OKG.AwaitingFollowUp}
+GRADE_OF = {iri: name for name, iri in GRADE.items()}
+STATUS_OF = {iri: name for name, iri in STATUS.items()}
+KIND_OF = {iri: name for name, iri in VISIT_CLASS.items()}
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import click
-from rdflib import Literal, URIRef
 
 from ..query import QueryError, find_query, parse_query_file, run
 from ..resources import queries
@@ -48,9 +47,7 @@ def _split(param: str) -> tuple[str, str]:
 
 
 def _plain(term) -> str:
-    if term is None:
-        return ""
-    return str(term) if isinstance(term, (Literal, URIRef)) else str(term)
+    return "" if term is None else str(term)
 
 
 def render(columns: list[str], rows: list[list], fmt: str) -> str:
