@@ -23,3 +23,11 @@ def corpus_build():
     from ofsted_kg.build import build
 
     return build([CORPUS_PDF], jobs=2)
+
+
+@pytest.fixture(scope="session")
+def seed_graph_file(seed_build, tmp_path_factory) -> Path:
+    """The seed graph written as TriG, for verbs that read a graph file."""
+    from ofsted_kg.store import save
+
+    return save(seed_build.dataset, tmp_path_factory.mktemp("seed") / "graph.trig")

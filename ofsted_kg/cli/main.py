@@ -9,6 +9,7 @@ from .evaluate import evaluate_command
 from .explain import explain_command
 from .export import export_command
 from .query import query_command
+from .report import report_command
 from .stats import stats_command
 from .validate import validate_command
 
@@ -20,7 +21,7 @@ def cli() -> None:
 
 
 for command in (build_command, validate_command, export_command, query_command, stats_command,
-                evaluate_command, explain_command):
+                evaluate_command, explain_command, report_command):
     cli.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,29 @@
+"""``ofsted-kg report GRAPH -o DIR``: a static, offline HTML site of recommendation follow-through."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..report import ReportError, render_site
+from ..tables import read_tables
+from .common import open_engine
+
+
+@click.command("report")
+@click.argument("graph", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the site (replaced as a whole when complete).")
+@click.option("--authority", help="Only this authority (name or GSS code).")
+@click.option("--title", default="", help="A line shown under the navigation on every page.")
+def report_command(graph: Path, output: Path, authority: str | None, title: str) -> None:
+    """Write an HTML site for GRAPH: index, one page per authority, one per source report. Open DIR/index.html."""
+    started = time.perf_counter()
+    tables = read_tables(open_engine(graph))
+    try:
+        site = render_site(tables, output, authority, title)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {site.pages} pages for {site.authorities} authorities to {output} "
+               f"in {time.perf_counter() - started:.1f} s; open {output / 'index.html'}")

@@ -1,0 +1,109 @@
+"""Stage 9c, view: a static HTML site of recommendation follow-through that works offline from ``file://``.
+
+Pages are rendered by jinja2 templates shipped in ``ofsted_kg/templates``
+with autoescaping on, so report text can never inject markup.  The site
+needs no server and no network: its one stylesheet and one script are
+copied beside the pages.  Files are written to a temporary folder and moved
+into place only when every page is rendered, so a failed run never leaves a
+half-written site over a good one.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
+                           anchor, build_authorities, page_name, timeline, years)
+from .tables import Table
+
+STATIC = ("report.css", "report.js")
+
+
+class ReportError(ValueError):
+    """An --authority that matches nothing, or an output folder that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Site:
+    folder: Path
+    authorities: int
+    pages: int
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("ofsted_kg", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(STATUS_ORDER=STATUS_ORDER, STATUS_LABEL=STATUS_LABEL, STATUS_MARK=STATUS_MARK,
+                       KIND_LABEL=KIND_LABEL, GRADE_LABEL=GRADE_LABEL, REC_KIND_LABEL=REC_KIND_LABEL, timeline=timeline, years=years)
+    return env
+
+
+def select_authorities(authorities: list[Authority], wanted: str | None) -> list[Authority]:
+    """All authorities, or the one whose name or GSS code is ``wanted`` (case-insensitive)."""
+    if not wanted:
+        return authorities
+    key = wanted.strip().lower()
+    chosen = [a for a in authorities if key in (a.name.lower(), a.page, a.iri.rsplit("/", 1)[-1].lower())]
+    if not chosen:
+        names = ", ".join(a.name for a in authorities[:8])
+        raise ReportError(f"no authority '{wanted}' in the graph (it has: {names}{', ...' if len(authorities) > 8 else ''})")
+    return chosen
+
+
+def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "") -> Site:
+    """Write index, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
+    authorities = select_authorities(build_authorities(tables), authority)
+    env = environment()
+    pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title)}
+    for item in authorities:
+        pages[f"authority/{item.page}.html"] = env.get_template("authority.html").render(a=item, title=title)
+    for name, report in _reports(tables, {a.iri for a in authorities}).items():
+        pages[f"reports/{name}.html"] = env.get_template("report.html").render(r=report, title=title)
+    _write_atomically(folder, pages)
+    return Site(folder, len(authorities), len(pages))
+
+
+def _reports(tables: dict[str, Table], keep: set[str]) -> dict[str, dict]:
+    """Per source report: its visit and its paragraphs (recommendations and findings) in text order."""
+    reports: dict[str, dict] = {}
+    for visit in tables["visits"].rows:
+        if visit["report"] and visit["authority"] in keep:
+            reports[visit["report"]] = {"visit": visit, "paragraphs": [], "iri": visit["report"],
+                                        "authority_page": page_name(visit["authority"])}
+    for kind, table in (("Recommendation", "recommendations"), ("Finding", "findings")):
+        for row in tables[table].rows:
+            if row["report"] in reports:
+                reports[row["report"]]["paragraphs"].append({**row, "kind": kind, "iri": row[kind.lower()],
+                                                           "anchor": anchor(row[kind.lower()])})
+    for report in reports.values():
+        report["paragraphs"].sort(key=lambda p: (p["start"] if p["start"] is not None else 1 << 60, p["iri"]))
+    return {page_name(iri): r for iri, r in sorted(reports.items())}
+
+
+def _write_atomically(folder: Path, pages: dict[str, str]) -> None:
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise ReportError(f"{folder}: exists and is not a folder")
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, html in pages.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        static = Path(__file__).parent / "templates" / "static"
+        for name in STATIC:
+            shutil.copyfile(static / name, staging / name)
+        old = folder.with_name(f".{folder.name}.old")
+        if folder.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,232 @@
+"""Stage 9b, view model: the tidy tables regrouped per authority for the HTML report.
+
+Pages need things the tables hold only implicitly: which later visits could
+have followed up a recommendation, the status in each (recommendation, later
+visit) cell, the evidence quotes with the paragraph they came from, and
+chains of recommendations that repeat earlier ones.  Building that here keeps
+the templates free of logic and lets tests check the model without a browser.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from .tables import Table
+from .vocab import ID, slug
+
+STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
+STATUS_LABEL = {"Addressed": "Addressed", "PartiallyAddressed": "Partially addressed",
+                "NotAddressed": "Not addressed", "NoLaterEvidence": "No later evidence",
+                "AwaitingFollowUp": "Awaiting follow-up"}
+STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",
+               "NoLaterEvidence": "–", "AwaitingFollowUp": "…"}
+KIND_LABEL = {"Inspection": "Inspection", "FocusedVisit": "Focused visit", "MonitoringVisit": "Monitoring visit",
+              "JointTargetedAreaInspection": "Joint targeted area inspection", "LSCBReview": "LSCB review"}
+REC_KIND_LABEL = {"RecommendationItem": "Recommendation", "AreaForImprovement": "Area for improvement",
+                  "PriorityAction": "Priority action", "AreaOfConcern": "Area of concern"}
+GRADE_LABEL = {"Outstanding": "Outstanding", "Good": "Good", "RequiresImprovement": "Requires improvement",
+               "Adequate": "Adequate", "Inadequate": "Inadequate"}
+
+
+def page_name(iri: str) -> str:
+    """A stable file-name stem for an authority or report IRI: 'authority/E08000007' -> 'e08000007'."""
+    tail = iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+    return slug(tail.removeprefix("authority/").removeprefix("visit/"), limit=120)
+
+
+def anchor(iri: str) -> str:
+    """The id of a paragraph on its report page: the IRI path after the visit ('finding/12')."""
+    return slug(iri.rsplit("/", 2)[-2] + "-" + iri.rsplit("/", 1)[-1])
+
+
+@dataclass
+class Visit:
+    iri: str
+    kind: str
+    start: str
+    grade: str | None
+    report: str | None
+    placeholder: bool
+    source: str | None = None
+    published: str | None = None
+    judgements: list[dict] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{KIND_LABEL.get(self.kind, self.kind)} {self.start}"
+
+    @property
+    def page(self) -> str | None:
+        """File-name stem of this visit's report page, if it has a report."""
+        return page_name(self.report) if self.report else None
+
+
+@dataclass
+class Evidence:
+    text: str
+    section: str | None
+    link: str | None
+    where: str
+
+
+@dataclass
+class Cell:
+    status: str | None  # None: no follow-up found at that visit
+    applicable: bool  # False: the visit came before the recommendation was made
+    followup: dict | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Rec:
+    iri: str
+    anchor: str
+    visit: Visit
+    ordinal: int | None
+    kind: str | None
+    text: str
+    current: str
+    repeats: str | None
+    link: str | None
+    repeats_anchor: str | None = None
+    later: list[Visit] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def followed(self) -> list[tuple[Visit, Cell]]:
+        """(later visit, cell) pairs where a follow-up was found, in date order."""
+        return [(v, c) for v, c in zip(self.later, self.cells) if c.followup]
+
+
+@dataclass
+class Authority:
+    iri: str
+    name: str
+    page: str
+    region: str | None
+    visits: list[Visit]
+    recs: list[Rec]
+    chains: list[list[Rec]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.recs if r.current == s) for s in STATUS_ORDER}
+
+    @property
+    def columns(self) -> list[Visit]:
+        """Visits with a report: the columns of the follow-through matrix."""
+        return [v for v in self.visits if not v.placeholder]
+
+    @property
+    def graded(self) -> list[Visit]:
+        return [v for v in self.visits if v.grade]
+
+
+def report_link(report: str | None, node: str | None = None) -> str | None:
+    if not report:
+        return None
+    return f"../reports/{page_name(report)}.html" + (f"#{anchor(node)}" if node else "")
+
+
+def build_authorities(tables: dict[str, Table]) -> list[Authority]:
+    """Every authority in the tables, with visits, matrix cells, evidence and repeat chains."""
+    visits = {r["visit"]: Visit(r["visit"], r["kind"], r["startDate"], r["overallGrade"], r["report"],
+                                bool(r["knownOnlyByReference"]), r["sourceFile"], r["publicationDate"])
+              for r in tables["visits"].rows}
+    for j in tables["judgements"].rows:
+        if j["visit"] in visits:
+            visits[j["visit"]].judgements.append(j)
+    findings = {f["finding"]: f for f in tables["findings"].rows}
+    evidence = defaultdict(list)
+    for e in tables["evidence"].rows:
+        evidence[e["followUp"]].append(findings.get(e["finding"]))
+    followups = {(f["recommendation"], f["assessedAt"]): f for f in tables["follow-ups"].rows}
+
+    by_authority: dict[str, list[dict]] = defaultdict(list)
+    for row in tables["visits"].rows:
+        by_authority[row["authority"]].append(row)
+    recs_by_authority: dict[str, list[dict]] = defaultdict(list)
+    for row in tables["recommendations"].rows:
+        recs_by_authority[row["authority"]].append(row)
+
+    result = []
+    for iri, rows in by_authority.items():
+        own = sorted((visits[r["visit"]] for r in rows), key=lambda v: (v.start, v.iri))
+        columns = [v for v in own if not v.placeholder]
+        recs = [_rec(r, visits, columns, followups, evidence) for r in recs_by_authority.get(iri, [])]
+        recs.sort(key=lambda r: (r.visit.start, r.visit.iri, r.ordinal or 0, r.iri))
+        first = rows[0]
+        result.append(Authority(iri, first["authorityName"] or iri, page_name(iri), first["region"],
+                                own, recs, _chains(recs)))
+    return sorted(result, key=lambda a: (a.name.lower(), a.iri))
+
+
+def _rec(row: dict, visits: dict[str, Visit], columns: list[Visit], followups: dict, evidence: dict) -> Rec:
+    made = visits[row["visit"]]
+    rec = Rec(row["recommendation"], page_name(row["recommendation"]), made, row["ordinal"], row["kind"], row["text"],
+              row["currentStatus"] or "NoLaterEvidence", row["repeats"], report_link(row["report"], row["recommendation"]),
+              page_name(row["repeats"]) if row["repeats"] else None, later=columns)
+    for visit in columns:
+        fu = followups.get((rec.iri, visit.iri))
+        if fu:
+            quotes = [Evidence(f["text"], f["section"], report_link(f["report"], f["finding"]),
+                               f"{visit.label}, paragraph {f['ordinal']}") for f in evidence.get(fu["followUp"], []) if f]
+            rec.cells.append(Cell(fu["status"], True, fu, quotes))
+        else:
+            rec.cells.append(Cell(None, _after(visit.start, made.start)))
+    return rec
+
+
+def _after(later: str, earlier: str) -> bool:
+    """True when a visit on ``later`` comes after one on ``earlier`` (month-only dates compare by month)."""
+    width = min(len(later), len(earlier))
+    return later[:width] > earlier[:width]
+
+
+def _chains(recs: list[Rec]) -> list[list[Rec]]:
+    """Recommendations linked by okg:repeats, earliest first; only chains of two or more."""
+    by_iri = {r.iri: r for r in recs}
+    repeated = {r.repeats for r in recs if r.repeats}
+    chains = []
+    for rec in recs:
+        if rec.iri in repeated or not rec.repeats:
+            continue
+        chain, current = [rec], rec
+        while current.repeats and current.repeats in by_iri and by_iri[current.repeats] not in chain:
+            current = by_iri[current.repeats]
+            chain.append(current)
+        if len(chain) > 1:
+            chains.append(list(reversed(chain)))
+    return chains
+
+
+def timeline(visits: list[Visit], width: int = 900) -> list[dict]:
+    """x positions (pixels) for each visit on a linear time axis, labels on alternating rows."""
+    dated = [(v, _year_fraction(v.start)) for v in visits]
+    if not dated:
+        return []
+    low, high = min(t for _, t in dated), max(t for _, t in dated)
+    span = max(high - low, 1.0)
+    points = [{"visit": v, "x": round(40 + (t - low) / span * (width - 80), 1), "row": i % 3}
+              for i, (v, t) in enumerate(dated)]
+    for p in points:  # keep labels inside the picture at both ends
+        p["anchor"] = "start" if p["x"] < 120 else "end" if p["x"] > width - 120 else "middle"
+    return points
+
+
+def years(visits: list[Visit], width: int = 900) -> list[dict]:
+    """Tick marks for each whole year on the timeline axis."""
+    if not visits:
+        return []
+    fractions = [_year_fraction(v.start) for v in visits]
+    low, high = min(fractions), max(fractions)
+    span = max(high - low, 1.0)
+    return [{"year": y, "x": round(40 + (y - low) / span * (width - 80), 1)}
+            for y in range(int(low) + 1, int(high) + 1)]
+
+
+def _year_fraction(when: str) -> float:
+    parts = [int(p) for p in when.split("-")[:3]]
+    year, month, day = (parts + [1, 1])[:3] if len(parts) < 3 else parts
+    return year + (date(year, month, day).timetuple().tm_yday - 1) / 366
