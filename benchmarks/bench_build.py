@@ -52,6 +52,18 @@ from ofsted_kg.store import load
 from ofsted_kg.validate import validate
 print(len(validate(load(sys.argv[1]))))
 """
+REPORT = """
+import sys, time
+from pathlib import Path
+from ofsted_kg.sparql import open_file
+from ofsted_kg.tables import read_tables
+from ofsted_kg.report import render_site
+t0 = time.perf_counter(); engine = open_file(Path(sys.argv[1]))
+t1 = time.perf_counter(); tables = read_tables(engine)
+t2 = time.perf_counter(); site = render_site(tables, Path(sys.argv[2]))
+t3 = time.perf_counter()
+print(f"{site.pages} pages, {site.authorities} authorities: load {t1 - t0:.1f} s, tables {t2 - t1:.1f} s, render {t3 - t2:.1f} s")
+"""
 
 
 PEAK = """
@@ -84,6 +96,8 @@ def main() -> None:
         rows[f"ofsted-kg build --jobs {jobs}"] = (wall, mb, f"{built} reports, {refused} refused, {recs} recs, {findings} findings")
     wall, mb, info = measure(LINK, str(out / "corpus.trig"))
     rows["re-link + follow-through (load incl.)"] = (wall, mb, info)
+    wall, mb, info = measure(REPORT, str(out / "corpus.trig"), str(out / "site"))
+    rows["ofsted-kg report (whole corpus)"] = (wall, mb, info)
     wall, mb, n = measure(VALIDATE, str(out / "corpus.trig"))
     rows["ofsted-kg validate (whole corpus)"] = (wall, mb, f"{n} violations")
     print(f"corpus: {pdfs} PDFs, {pages} pages; machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

@@ -17,12 +17,11 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .extract import extract
-from .followup import follow_graph
-from .link import link
 from .model import Extraction
 from .read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
 from .store import new_dataset
-from .to_rdf import report_iri, to_graph, visit_of
+from .stores import MemoryStore, Store
+from .update import Update, update_store
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
@@ -34,6 +33,7 @@ class BuildResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (file, other file describing the same visit)
+    update: Update | None = None  # what the store update did: unchanged, replaced, re-linked authorities
 
     @property
     def ok(self) -> bool:
@@ -80,35 +80,12 @@ def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], Non
 
 
 def build(paths: Iterable[Path | str], jobs: int | None = None,
-          progress: Callable[[Path], None] | None = None) -> BuildResult:
-    files = collect(paths)
-    results = extract_all(files, jobs or os.cpu_count() or 1, progress)
-    return assemble(results)
-
-
-def assemble(results: list) -> BuildResult:
-    """Map extractions to named graphs (deduplicated by content hash), then link across reports."""
-    result = BuildResult(new_dataset())
-    by_hash: dict[str, list[Extraction]] = {}
-    for item in results:
-        if isinstance(item, tuple):
-            result.refused.append(item)
-        else:
-            by_hash.setdefault(item.sha256, []).append(item)
-    by_visit: dict[str, str] = {}
-    for sha in sorted(by_hash):
-        copies = sorted(by_hash[sha], key=lambda e: e.source_name)
-        ext = copies[0]
-        result.duplicates.extend((c.source_name, ext.source_name) for c in copies[1:])
-        visit = str(visit_of(ext))
-        if visit in by_visit:
-            result.conflicts.append((ext.source_name, by_visit[visit]))
-        by_visit.setdefault(visit, ext.source_name)
-        graph = to_graph(ext, [c.source_name for c in copies])
-        target = result.dataset.graph(report_iri(ext))
-        for triple in graph:
-            target.add(triple)
-        result.built.append(ext)
-    link(result.dataset)
-    follow_graph(result.dataset)
+          progress: Callable[[Path], None] | None = None, store: Store | None = None) -> BuildResult:
+    """Build ``paths`` into ``store`` (default: a fresh in-memory one), skipping reports it already has."""
+    store = store if store is not None else MemoryStore()
+    workers = jobs or os.cpu_count() or 1
+    done = update_store(store, collect(paths), lambda files: extract_all(files, workers, progress))
+    result = BuildResult(store.data if isinstance(store, MemoryStore) else new_dataset(), done.built, done.refused,
+                         done.duplicates, done.conflicts)
+    result.update = done
     return result

@@ -156,6 +156,30 @@ def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], li
 
 def link_items(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]
                ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
+    """Follow-through, authority by authority.
+
+    Each authority is linked on its own, with word statistics from its own
+    findings only, so adding or changing one authority's reports never changes
+    another's results: an incremental build equals a full one.
+    """
+    follow_ups: list[FollowUp] = []
+    current: dict[URIRef, str] = {}
+    repeated: list[tuple[Item, Item, float]] = []
+    recs_of, findings_of = defaultdict(list), defaultdict(list)
+    for rec in recs:
+        recs_of[rec.authority].append(rec)
+    for finding in findings:
+        findings_of[finding.authority].append(finding)
+    for authority in sorted(recs_of, key=str):
+        mine, now, again = _link_authority(visits, recs_of[authority], findings_of[authority])
+        follow_ups += mine
+        current.update(now)
+        repeated += again
+    return follow_ups, current, repeated
+
+
+def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]
+                    ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
     bm25 = BM25([f.terms for f in findings])
     index = {f.iri: i for i, f in enumerate(findings)}
     by_visit: dict[URIRef, list[Item]] = defaultdict(list)
@@ -229,6 +253,12 @@ def _restates(later: Item, earlier: Item, bm25: BM25) -> float:
     return LEXICAL * lexical + THEMATIC * thematic + HEAD * head
 
 
+def decimal(value: float) -> Literal:
+    """A 3-place xsd:decimal in canonical form ('0.5', '1'), which every store keeps byte for byte."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return Literal(text if text not in ("", "-0") else "0", datatype=XSD.decimal)
+
+
 def follow_graph(data: Dataset) -> Graph:
     """Rebuild the follow-through graph in ``data`` and return it."""
     visits, recs, findings = load_items(data)
@@ -242,8 +272,8 @@ def follow_graph(data: Dataset) -> Graph:
         out.add((node, OKG.recommendation, fu.recommendation.iri))
         out.add((node, OKG.assessedAt, fu.later.iri))
         out.add((node, OKG.status, STATUS[fu.status]))
-        out.add((node, OKG.confidence, Literal(f"{fu.confidence:.3f}", datatype=XSD.decimal)))
-        out.add((node, OKG.score, Literal(f"{fu.evidence[0][1]:.3f}", datatype=XSD.decimal)))
+        out.add((node, OKG.confidence, decimal(fu.confidence)))
+        out.add((node, OKG.score, decimal(fu.evidence[0][1])))
         for finding, _ in fu.evidence:
             out.add((node, OKG.evidence, finding.iri))
         for theme in fu.themes:

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .resources import queries
-from .vocab import PREFIXES
+from .sparql import Engine, select
 
 PARAM_KINDS = {"iri", "literal", "date", "integer"}
 
@@ -99,9 +99,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, object]:
     return bindings
 
 
-def run(data: Dataset, query: NamedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
-    """(column names, rows of RDF terms) of a SELECT query over the union of all graphs."""
-    bindings = bind(query, values or {})
-    result = data.query(query.text, initNs=PREFIXES, initBindings=bindings)
-    columns = [str(v) for v in result.vars] if result.vars else []
-    return columns, [list(row) for row in result]
+def run(engine: Engine, query: NamedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+    """(column names, rows of RDF terms) of a SELECT query over the union of all graphs.
+
+    ``engine`` is an rdflib Dataset, a pyoxigraph Store or an ofsted_kg store."""
+    columns, rows = select(engine, query.text, bind(query, values or {}))
+    return columns, [[row.get(c) for c in columns] for row in rows]

@@ -202,17 +202,29 @@ def _chains(recs: list[Rec]) -> list[list[Rec]]:
 
 
 def timeline(visits: list[Visit], width: int = 900) -> list[dict]:
-    """x positions (pixels) for each visit on a linear time axis, labels on alternating rows."""
+    """x positions (pixels) for each visit on a linear time axis; labels go to the first of four rows with room."""
     dated = [(v, _year_fraction(v.start)) for v in visits]
     if not dated:
         return []
     low, high = min(t for _, t in dated), max(t for _, t in dated)
     span = max(high - low, 1.0)
-    points = [{"visit": v, "x": round(40 + (t - low) / span * (width - 80), 1), "row": i % 3}
-              for i, (v, t) in enumerate(dated)]
-    for p in points:  # keep labels inside the picture at both ends
-        p["anchor"] = "start" if p["x"] < 120 else "end" if p["x"] > width - 120 else "middle"
+    points, taken = [], [[] for _ in range(4)]  # label extents already placed in each row
+    for v, t in sorted(dated, key=lambda d: d[1]):
+        x = round(40 + (t - low) / span * (width - 80), 1)
+        size = 6.2 * len(_timeline_label(v))
+        anchor = "start" if x < 120 else "end" if x > width - 120 else "middle"  # keep labels inside at both ends
+        left = x if anchor == "start" else x - size if anchor == "end" else x - size / 2
+        extent = (left - 8, left + size + 8)
+        free = [r for r, spans in enumerate(taken) if all(extent[1] < a or extent[0] > b for a, b in spans)]
+        row = free[0] if free else min(range(4), key=lambda r: len(taken[r]))
+        taken[row].append(extent)
+        points.append({"visit": v, "x": x, "row": row, "anchor": anchor, "label": _timeline_label(v)})
     return points
+
+
+def _timeline_label(v: Visit) -> str:
+    grade = f" · {GRADE_LABEL.get(v.grade, v.grade)}" if v.grade else ""
+    return f"{KIND_LABEL.get(v.kind, v.kind)} {v.start[:7]}{grade}"
 
 
 def years(visits: list[Visit], width: int = 900) -> list[dict]:

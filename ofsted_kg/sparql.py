@@ -18,7 +18,7 @@ from rdflib.term import Identifier
 from .store import FormatError, format_for
 from .vocab import PREFIXES
 
-Engine = Union[Dataset, ox.Store]
+Engine = Union[Dataset, ox.Store, "object"]  # or any ofsted_kg.stores.Store (has .select)
 Rows = list[dict[str, Identifier]]
 
 OX_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
@@ -66,6 +66,8 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def select(engine: Engine, query: str, bindings: dict[str, Identifier] | None = None) -> tuple[list[str], Rows]:
     """(variable names, rows as dicts of rdflib terms) of a SELECT over the union of all graphs."""
     bindings = bindings or {}
+    if hasattr(engine, "select"):  # a Store of ofsted_kg.stores (e.g. a remote server)
+        return engine.select(query, bindings)
     if isinstance(engine, ox.Store):
         result = engine.query(PROLOGUE + query, use_default_graph_as_union=True,
                               substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()})

@@ -1,47 +1,67 @@
-"""``ofsted-kg build PATH... -o FILE``: reports in, one graph file out."""
+"""``ofsted-kg build PATH... [--store SPEC] [-o FILE]``: reports in, a store updated and/or a graph file out.
+
+Without ``-o``, reports go into a store (default ``oxigraph:build/store``),
+incrementally: unchanged reports are skipped by SHA-256.  With ``-o`` and no
+``--store``, a one-off build in memory is written to the file.
+"""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from ..build import build, collect
-from ..store import FormatError, format_for, save
+from ..store import FormatError, format_for
+from ..stores import DEFAULT_STORE, StoreError
+from .common import open_store_or_fail
 
 
 @click.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Graph file to write; the extension sets the format (.trig .nq .ttl .nt .jsonld).")
+@click.option("--store", "spec", help=f"Store to update: memory, oxigraph:PATH or sparql+http(s)://... "
+              f"(default {DEFAULT_STORE}, or memory when only -o is given).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
-def build_command(paths: tuple[Path, ...], output: Path, jobs: int | None) -> None:
-    """Read Ofsted reports (PDF or text; files or folders) and write their knowledge graph."""
-    try:
-        format_for(output)
-    except FormatError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from exc
+def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None, jobs: int | None) -> None:
+    """Read Ofsted reports (PDF or text; files or folders) into a store and/or a graph file."""
+    if output is not None:
+        try:
+            format_for(output)
+        except FormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="-o") from exc
     files = collect(paths)
     if not files:
         raise click.ClickException("no PDF or text files found in the paths given")
-    jobs = jobs or os.cpu_count() or 1
-    with click.progressbar(length=len(files), label="reading" if len(files) >= 5 else "", file=click.get_text_stream("stderr"),
-                           hidden=len(files) < 5) as bar:
-        result = build(files, jobs=jobs, progress=lambda _path: bar.update(1))
-    if not result.built:
-        _summary(result, output, written=False)
+    spec = spec or ("memory" if output is not None else DEFAULT_STORE)
+    with open_store_or_fail(spec, write=True) as store:
+        with click.progressbar(length=len(files), label="reading", file=sys.stderr,
+                               hidden=len(files) < 5) as bar:
+            try:
+                result = build(files, jobs=jobs or os.cpu_count() or 1, progress=lambda _p: bar.update(1), store=store)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+        if output is not None and (result.built or spec != "memory"):
+            store.dump(output)
+    target = " -> ".join(x for x in ((spec if spec != "memory" else ""), str(output or "")) if x)
+    _summary(result, target, written=bool(result.built) or spec != "memory")
+    if not result.built and not (result.update and result.update.unchanged):
         raise SystemExit(3)
-    save(result.dataset, output)
-    _summary(result, output, written=True)
     if result.refused:
         raise SystemExit(1)
 
 
-def _summary(result, output: Path, written: bool) -> None:
+def _summary(result, target: str, written: bool) -> None:
     recs = sum(len(e.recommendations) for e in result.built)
     findings = sum(len(e.findings) for e in result.built)
     click.echo(f"built {len(result.built)} reports ({recs} recommendations, {findings} findings)"
-               + (f" -> {output}" if written else "; nothing written"))
+               + (f" -> {target}" if written else "; nothing written"))
+    done = result.update
+    if done and (done.unchanged or done.replaced):
+        click.echo(f"  {len(done.unchanged)} unchanged (skipped), {len(done.replaced)} replaced; "
+                   f"re-linked {len(done.relinked)} authorities")
     for name, same in result.duplicates:
         click.echo(f"  same report as {same}: {name} (recorded as a second file name)")
     for name, other in result.conflicts:

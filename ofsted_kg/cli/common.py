@@ -1,4 +1,4 @@
-"""Helpers shared by the verbs: loading a graph file with a clear error."""
+"""Helpers shared by the verbs: opening the graph a verb reads (a file or a store) with a clear error."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,11 +9,40 @@ from rdflib import Dataset
 
 from ..sparql import open_file
 from ..store import FormatError, load
+from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
 
 
-def load_graph(path: Path) -> Dataset:
-    """Load an RDF file, turning parse errors into one clear line."""
-    if not Path(path).is_file():
+STORE_SPECS = ("oxigraph:", "sparql+http://", "sparql+https://")
+
+
+def default_graph() -> str:
+    """The default store if a build made it, else the sample graph file ``make demo`` writes."""
+    store = DEFAULT_STORE.removeprefix("oxigraph:")
+    return DEFAULT_STORE if Path(store).is_dir() else "build/graph.trig"
+
+
+def is_store(source: str | Path) -> bool:
+    """True when a GRAPH argument names a store (oxigraph:PATH, sparql+http(s)://...) rather than a file."""
+    return str(source).startswith(STORE_SPECS)
+
+
+def open_store_or_fail(spec: str, write: bool = False) -> Store:
+    try:
+        return open_store(spec, write=write)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def load_graph(path: str | Path) -> Dataset:
+    """Load an RDF file (or every graph of a store) as an rdflib Dataset, turning errors into one clear line."""
+    if is_store(path):
+        with open_store_or_fail(str(path)) as store:
+            try:
+                return store.fetch(store.graph_names())
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+    path = Path(path)
+    if not path.is_file():
         raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
     try:
         return load(path)
@@ -23,9 +52,13 @@ def load_graph(path: Path) -> Dataset:
         raise click.ClickException(f"{path}: cannot read RDF ({type(exc).__name__}: {exc})") from exc
 
 
-def open_engine(path: Path) -> ox.Store:
-    """Load an RDF file into a fast in-memory Oxigraph store for the read-only views, with a clear error."""
-    if not Path(path).is_file():
+def open_engine(path: str | Path) -> ox.Store | Store:
+    """A SPARQL engine for the read-only views: the store named, or the file loaded into in-memory Oxigraph."""
+    if is_store(path):
+        store = open_store_or_fail(str(path))
+        return store.store if isinstance(store, OxigraphStore) else store
+    path = Path(path)
+    if not path.is_file():
         raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
     try:
         return open_file(path)

@@ -11,12 +11,12 @@ from .common import load_graph
 
 
 @click.command("evaluate")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("graph", metavar="GRAPH")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Folder with visits.csv, recommendations.csv, followups.csv, repeats.csv.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (no error list).")
 @click.option("--errors/--no-errors", default=True, show_default=True, help="List each error.")
-def evaluate_command(graph: Path, gold: Path, as_json: bool, errors: bool) -> None:
+def evaluate_command(graph: str, gold: Path, as_json: bool, errors: bool) -> None:
     """Score GRAPH against hand-made gold answers."""
     result = evaluate(load_graph(graph), gold)
     if as_json:

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import click
 
 from ..explain import explain, find_recommendations
-from .common import load_graph
+from .common import default_graph, load_graph
 
 
 @click.command("explain")
 @click.argument("recommendation")
-@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/graph.trig"), show_default=True)
-def explain_command(recommendation: str, graph: Path) -> None:
+@click.option("-g", "--graph", default=default_graph, show_default="oxigraph:build/store if built, else build/graph.trig",
+              help="Graph file or store.")
+def explain_command(recommendation: str, graph: str) -> None:
     """Print how RECOMMENDATION (an IRI, or words from it) was followed up, with the quoted evidence."""
     data = load_graph(graph)
     found = find_recommendations(data, recommendation)

@@ -1,4 +1,4 @@
-"""``ofsted-kg export FILE -o OTHER``: convert a graph between RDF formats."""
+"""``ofsted-kg export FILE -o OTHER --csv DIR``: convert a graph between RDF formats and/or write tidy CSV tables."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,18 +6,31 @@ from pathlib import Path
 import click
 
 from ..store import FormatError, format_for, save
-from .common import load_graph
+from ..tables import read_tables, write_csv
+from .common import load_graph, open_engine
 
 
 @click.command("export")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Target file; its extension sets the format.")
-def export_command(graph: Path, output: Path) -> None:
-    """Write GRAPH in another RDF format (named graphs are kept by .trig .nq .jsonld)."""
-    try:
-        format_for(output)
-    except FormatError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from exc
-    save(load_graph(graph), output)
-    click.echo(f"wrote {output}")
+@click.argument("graph", metavar="GRAPH")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Target RDF file; its extension sets the format.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the tidy tables (visits.csv, recommendations.csv, ...).")
+def export_command(graph: str, output: Path | None, csv_dir: Path | None) -> None:
+    """Write GRAPH in another RDF format (named graphs are kept by .trig .nq .jsonld) and/or as CSV tables."""
+    if output is None and csv_dir is None:
+        raise click.UsageError("give -o FILE (RDF conversion), --csv DIR (CSV tables), or both")
+    if output is not None:
+        try:
+            format_for(output)
+        except FormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="-o") from exc
+    if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
+        raise click.BadParameter(f"{csv_dir} exists and is not a folder", param_hint="--csv")
+    if output is not None:
+        save(load_graph(graph), output)
+        click.echo(f"wrote {output}")
+    if csv_dir is not None:
+        tables = read_tables(open_engine(graph))
+        for path in write_csv(tables, csv_dir):
+            click.echo(f"wrote {path} ({len(tables[path.stem].rows)} rows)")

@@ -4,23 +4,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import click
 
 from ..query import QueryError, find_query, parse_query_file, run
 from ..resources import queries
-from .common import load_graph
+from .common import default_graph, open_engine
 
 
 @click.command("query")
 @click.argument("name", required=False)
-@click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/graph.trig"), show_default=True, help="Graph file to query.")
+@click.option("-g", "--graph", default=default_graph, show_default="oxigraph:build/store if built, else build/graph.trig",
+              help="Graph file or store (oxigraph:PATH, sparql+http(s)://...) to query.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the shipped queries and their parameters.")
-def query_command(name: str | None, graph: Path, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
+def query_command(name: str | None, graph: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
     """Run a shipped query by NAME, or a .rq file, over a graph."""
     if list_only:
         for stem, path in queries().items():
@@ -33,7 +32,7 @@ def query_command(name: str | None, graph: Path, params: tuple[str, ...], fmt: s
     try:
         query = find_query(name)
         values = dict(_split(p) for p in params)
-        columns, rows = run(load_graph(graph), query, values)
+        columns, rows = run(open_engine(graph), query, values)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(render(columns, rows, fmt), nl=False)

@@ -12,12 +12,12 @@ from .common import open_engine
 
 
 @click.command("report")
-@click.argument("graph", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("graph", metavar="GRAPH")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the site (replaced as a whole when complete).")
 @click.option("--authority", help="Only this authority (name or GSS code).")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
-def report_command(graph: Path, output: Path, authority: str | None, title: str) -> None:
+def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
     """Write an HTML site for GRAPH: index, one page per authority, one per source report. Open DIR/index.html."""
     started = time.perf_counter()
     tables = read_tables(open_engine(graph))

@@ -25,8 +25,8 @@ COUNTS = {
 
 
 @click.command("stats")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def stats_command(graph: Path) -> None:
+@click.argument("graph", metavar="GRAPH")
+def stats_command(graph: str) -> None:
     """Counts of what GRAPH holds, and every problem flagged while reading its reports."""
     data = load_graph(graph)
     for label, pattern in COUNTS.items():

@@ -10,9 +10,9 @@ from .common import load_graph
 
 
 @click.command("validate")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("graph", metavar="GRAPH")
 @click.option("--limit", default=50, show_default=True, help="Print at most this many violations.")
-def validate_command(graph: Path, limit: int) -> None:
+def validate_command(graph: str, limit: int) -> None:
     """Check a graph file against the bundled SHACL shapes."""
     violations = validate(load_graph(graph))
     if not violations:

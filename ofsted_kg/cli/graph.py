@@ -1,0 +1,31 @@
+"""``ofsted-kg graph GRAPH -o FILE``: the follow-through network as GraphML, GEXF, SVG or PNG."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..network import FORMATS, NetworkError, build_network, write_network
+from ..tables import read_tables
+from .common import open_engine
+
+
+@click.command("graph")
+@click.argument("graph", metavar="GRAPH")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=f"Target file; its extension sets the format ({', '.join(FORMATS)}).")
+@click.option("--authority", metavar="NAME", help="Only this authority (name or GSS code, any case).")
+def graph_command(graph: str, output: Path, authority: str | None) -> None:
+    """Draw or export the network visit -> recommendation -> follow-up -> evidence finding."""
+    if output.suffix.lower() not in FORMATS:
+        raise click.BadParameter(f"'{output.suffix or output.name}' is not a network format; use one of: "
+                                 f"{', '.join(FORMATS)}", param_hint="-o")
+    tables = read_tables(open_engine(graph))
+    try:
+        network = build_network(tables, authority)
+        names = sorted({str(d.get("authority")) for _, d in network.nodes(data=True) if d["kind"] == "visit"})
+        title = f"Recommendation follow-through — {', '.join(names)}" if authority else ""
+        write_network(network, output, title)
+    except NetworkError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {output} ({network.number_of_nodes()} nodes, {network.number_of_edges()} edges)")

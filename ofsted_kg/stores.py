@@ -1,0 +1,239 @@
+"""Stage 8c, stores: one interface over rdflib in memory, an on-disk Oxigraph store, and any SPARQL 1.1 server.
+
+A store holds one named graph per report plus the derived graphs of each
+authority.  Everything above this module talks to :class:`Store` only:
+``reports()`` says what is there (by SHA-256, for incremental builds),
+``put``/``drop`` replace whole named graphs, ``fetch`` reads some back,
+``select`` answers SPARQL with values bound as RDF terms.
+
+Chosen by a spec string (``--store``)::
+
+    memory                                   rdflib, for tests and tiny graphs
+    oxigraph:PATH                            embedded on-disk Oxigraph (the default)
+    sparql+http(s)://HOST:PORT/QUERY?update=PATH&gsp=PATH
+                                             a SPARQL 1.1 Query/Update + Graph Store Protocol server
+
+Server credentials come from ``OFSTED_KG_USER``/``OFSTED_KG_PASSWORD`` or
+``~/.netrc``, never from the command line, so they stay out of shell history
+and logs.
+"""
+from __future__ import annotations
+
+import fcntl
+import netrc
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
+
+from . import sparql
+from .store import atomic_write, format_for, new_dataset, save
+from .vocab import PREFIXES
+
+REPORTS = """
+SELECT DISTINCT ?g ?sha ?file WHERE { GRAPH ?g { ?report okg:sha256 ?sha ; okg:sourceFile ?file } }
+ORDER BY ?g ?file"""
+DEFAULT_STORE = "oxigraph:build/store"
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened, is busy, or refused a request (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    graph: str
+    sha256: str
+    files: tuple[str, ...]
+
+
+class Store(ABC):
+    """A quad store of named graphs with SPARQL SELECT."""
+
+    spec: str = ""
+
+    @abstractmethod
+    def select(self, query: str, bindings: dict[str, Identifier] | None = None) -> tuple[list[str], sparql.Rows]:
+        """(variables, rows) of a SELECT over the union of all graphs."""
+
+    @abstractmethod
+    def put(self, graphs: dict[str, Graph]) -> None:
+        """Replace each named graph by the given triples."""
+
+    @abstractmethod
+    def drop(self, names: list[str]) -> None:
+        """Remove named graphs (missing ones are ignored)."""
+
+    @abstractmethod
+    def fetch(self, names: list[str]) -> Dataset:
+        """The named graphs as an rdflib Dataset (for linking, which needs the graph API)."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """Every named graph in the store, sorted."""
+
+    def reports(self) -> dict[str, ReportEntry]:
+        """Report graphs by SHA-256 of their source bytes."""
+        entries: dict[str, ReportEntry] = {}
+        for row in self.select(REPORTS)[1]:
+            sha, graph = str(row["sha"]), str(row["g"])
+            old = entries.get(sha)
+            entries[sha] = ReportEntry(graph, sha, (old.files if old else ()) + (str(row["file"]),))
+        return entries
+
+    def dump(self, path: Path) -> Path:
+        """Write everything to an RDF file (format from the extension), atomically."""
+        return save(self.fetch(self.graph_names()), path)
+
+    def close(self) -> None:
+        """Release files and locks."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class MemoryStore(Store):
+    """rdflib in memory: slow at scale, but the reference the other stores are tested against."""
+
+    def __init__(self, data: Dataset | None = None) -> None:
+        self.data = data if data is not None else new_dataset()
+        self.spec = "memory"
+
+    def select(self, query, bindings=None):
+        return sparql.select(self.data, query, bindings)
+
+    def put(self, graphs):
+        for name, graph in graphs.items():
+            self.data.remove_graph(self.data.graph(URIRef(name)))
+            target = self.data.graph(URIRef(name))
+            for triple in graph:
+                target.add(triple)
+
+    def drop(self, names):
+        for name in names:
+            self.data.remove_graph(self.data.graph(URIRef(name)))
+
+    def fetch(self, names):
+        out = new_dataset()
+        for name in names:
+            target = out.graph(URIRef(name))
+            for triple in self.data.graph(URIRef(name)):
+                target.add(triple)
+        return out
+
+    def graph_names(self):
+        return sorted({str(c) for _, _, _, c in self.data.quads((None, None, None, None)) if c is not None})
+
+    def dump(self, path):
+        return save(self.data, path)
+
+
+class OxigraphStore(Store):
+    """An on-disk Oxigraph (RocksDB) store; a lock file lets only one writer in at a time."""
+
+    def __init__(self, path: Path, write: bool = False) -> None:
+        self.path, self.spec = Path(path), f"oxigraph:{path}"
+        self._lock = None
+        if write:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.path.with_name(self.path.name + ".lock"), "w")  # noqa: SIM115
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self._lock.close()
+                raise StoreError(f"{self.path}: another ofsted-kg build is writing to this store; "
+                                 "wait for it to finish") from None
+        elif not self.path.is_dir():
+            raise StoreError(f"{self.path}: no such store (build one with: ofsted-kg build PATH --store {self.spec})")
+        try:
+            self.store = ox.Store(str(self.path)) if write else ox.Store.read_only(str(self.path))
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"{self.path}: cannot open the Oxigraph store ({exc})") from exc
+
+    def select(self, query, bindings=None):
+        return sparql.select(self.store, query, bindings)
+
+    def put(self, graphs):
+        for name, graph in graphs.items():
+            node = ox.NamedNode(name)
+            quads = [ox.Quad(sparql.to_oxigraph(s), sparql.to_oxigraph(p), sparql.to_oxigraph(o), node)
+                     for s, p, o in graph]
+            self.store.remove_graph(node) if self.store.contains_named_graph(node) else None
+            self.store.extend(quads)
+
+    def drop(self, names):
+        for name in names:
+            node = ox.NamedNode(name)
+            if self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+
+    def fetch(self, names):
+        out = new_dataset()
+        for name in names:
+            target = out.graph(URIRef(name))
+            for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                target.add((sparql.to_rdflib(quad.subject), sparql.to_rdflib(quad.predicate),
+                            sparql.to_rdflib(quad.object)))
+        return out
+
+    def graph_names(self):
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, path):
+        """Oxigraph serialises itself (fast); N-Quads are sorted into the canonical form."""
+        fmt = sparql.OX_FORMATS.get(format_for(path))
+        if fmt is None:
+            return super().dump(path)
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
+            payload = self.store.dump(format=fmt, prefixes=None if fmt == ox.RdfFormat.N_QUADS else prefixes)
+        else:  # triples-only formats get the union of all graphs
+            union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            payload = union.serialize(format=fmt)
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+            lines = sorted({line for line in payload.decode("utf-8").splitlines() if line.strip()})
+            payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        atomic_write(Path(path), payload)
+        return Path(path)
+
+    def close(self):
+        if getattr(self, "store", None) is not None:
+            self.store.flush() if self._lock else None
+            self.store = None
+        if self._lock:
+            self._lock.close()
+            self._lock = None
+
+
+def credentials(host: str) -> tuple[str, str] | None:
+    """(user, password) for ``host`` from the environment, else from ~/.netrc, else None."""
+    user, password = os.environ.get("OFSTED_KG_USER"), os.environ.get("OFSTED_KG_PASSWORD")
+    if user and password is not None:
+        return user, password
+    try:
+        found = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError):
+        return None
+    return (found[0], found[2]) if found else None
+
+
+def open_store(spec: str | None, write: bool = False) -> Store:
+    """The store a ``--store`` spec names (see the module docstring)."""
+    spec = spec or DEFAULT_STORE
+    if spec == "memory":
+        return MemoryStore()
+    if spec.startswith("oxigraph:"):
+        return OxigraphStore(Path(spec.removeprefix("oxigraph:")), write=write)
+    if spec.startswith(("sparql+http://", "sparql+https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(spec)
+    raise StoreError(f"unknown store '{spec}' (use memory, oxigraph:PATH or sparql+http(s)://HOST/PATH)")

@@ -1,0 +1,186 @@
+"""Stage 8e, update a store: add new reports, replace changed ones, remove some, re-link what they touch.
+
+A report's identity is the SHA-256 of its bytes.  Files whose hash is
+already in the store are skipped without being read; a file whose name the
+store knows for the same authority but with other bytes replaces that
+report; a second name for known bytes is recorded beside the first.
+
+Links and follow-through are derived per authority, from that authority's
+report graphs only, into its own two named graphs.  So only authorities
+whose reports changed are re-linked, and the result is the same whatever
+order reports arrived in: an incremental build equals a full one.
+
+New graphs are written before old ones are dropped, so a run killed
+half-way leaves every report it had before still in the store.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from .followup import follow_graph
+from .link import link
+from .model import Extraction
+from .resources import themes_file
+from .stores import ReportEntry, Store
+from .to_rdf import report_iri, to_graph
+from .vocab import ID, OKG, THEMES_GRAPH
+
+Extractor = Callable[[list[Path]], list]  # files -> Extraction | (file, reason), in order
+
+
+@dataclass
+class Update:
+    """What one update did (for the summary and for tests)."""
+
+    built: list[Extraction] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    relinked: list[str] = field(default_factory=list)
+
+
+def authority_key(graph: str) -> str | None:
+    """'…/id/visit/E08000007/inspection/…' -> 'E08000007' (None for graphs that are not a report's)."""
+    prefix = f"{ID}visit/"
+    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else None
+
+
+def derived_names(key: str) -> tuple[str, str]:
+    return f"{ID}graph/links/{key}", f"{ID}graph/follow-through/{key}"
+
+
+def file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def update_store(store: Store, files: list[Path], extractor: Extractor) -> Update:
+    """Bring ``store`` up to date with ``files`` (see the module docstring)."""
+    done = Update()
+    known = store.reports()
+    by_sha: dict[str, list[Path]] = {}
+    for path in files:
+        try:
+            by_sha.setdefault(file_sha(path), []).append(path)
+        except OSError as exc:
+            done.refused.append((str(path), f"cannot read ({exc.strerror or exc})"))
+    fresh = {sha: paths for sha, paths in by_sha.items() if sha not in known}
+    touched: set[str] = set()
+    for sha, paths in sorted(by_sha.items()):
+        if sha in known:
+            touched |= _record_names(store, known[sha], paths, done)
+    todo = [min(paths, key=lambda p: p.name) for _, paths in sorted(fresh.items())]
+    graphs: dict[str, Graph] = {}
+    for result in extractor(todo):
+        if isinstance(result, tuple):
+            done.refused.append(result)
+            continue
+        names = sorted({p.name for p in by_sha[result.sha256]})
+        done.duplicates += [(n, names[0]) for n in names[1:]]
+        graphs[str(report_iri(result))] = to_graph(result, names)
+        done.built.append(result)
+    old = _superseded(known, graphs, done)
+    store.put(graphs)  # new graphs first: a run killed here loses nothing already stored
+    store.drop(old)
+    done.replaced = old
+    touched |= {authority_key(g) for g in [*graphs, *old]} - {None}
+    relink(store, sorted(touched))
+    done.relinked = sorted(touched)
+    return done
+
+
+def _record_names(store: Store, entry: ReportEntry, paths: list[Path], done: Update) -> set[str]:
+    """Known bytes under a new name: add the name to the report; otherwise nothing to do."""
+    new = sorted({p.name for p in paths} - set(entry.files))
+    done.unchanged += [str(p) for p in paths if p.name in entry.files]
+    if not new:
+        return set()
+    graph = store.fetch([entry.graph]).graph(URIRef(entry.graph))
+    report = next(graph.subjects(OKG.sha256, Literal(entry.sha256)))
+    for name in new:
+        graph.add((report, OKG.sourceFile, Literal(name)))
+        done.duplicates.append((name, entry.files[0]))
+    store.put({entry.graph: graph})
+    return {authority_key(entry.graph)} - {None}
+
+
+def _superseded(known: dict[str, ReportEntry], graphs: dict[str, Graph], done: Update) -> list[str]:
+    """Stored reports that a new one replaces (same authority, a file name in common); warn on visit clashes."""
+    old: set[str] = set()
+    for name, graph in graphs.items():
+        files = {str(f) for f in graph.objects(None, OKG.sourceFile)}
+        visit = name.rsplit("/report/", 1)[0]
+        for entry in known.values():
+            if authority_key(entry.graph) != authority_key(name):
+                continue
+            if files & set(entry.files):
+                old.add(entry.graph)
+            elif entry.graph.rsplit("/report/", 1)[0] == visit:
+                done.conflicts.append((sorted(files)[0], entry.files[0]))
+    clashes = {}
+    for name, graph in sorted(graphs.items()):  # two new reports of one visit
+        visit = name.rsplit("/report/", 1)[0]
+        first = str(min(graph.objects(None, OKG.sourceFile)))
+        if visit in clashes:
+            done.conflicts.append((first, clashes[visit]))
+        clashes.setdefault(visit, first)
+    return sorted(old)
+
+
+def relink(store: Store, keys: list[str]) -> None:
+    """Re-derive links and follow-through for each authority key from its report graphs."""
+    names = store.graph_names()
+    if str(THEMES_GRAPH) not in names:
+        vocabulary = Graph().parse(themes_file(), format="turtle")
+        store.put({str(THEMES_GRAPH): vocabulary})
+    for key in keys:
+        reports = [n for n in names if authority_key(n) == key and "/report/" in n]
+        links_name, follow_name = derived_names(key)
+        if not reports:
+            store.drop([links_name, follow_name])
+            continue
+        data = store.fetch(reports)
+        links, follow = link(data), follow_graph(data)
+        store.put({links_name: _copy(links), follow_name: _copy(follow)})
+
+
+def _copy(graph: Graph) -> Graph:
+    out = Graph()
+    for triple in graph:
+        out.add(triple)
+    return out
+
+
+def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:
+    """Take reports out by report graph IRI, file path (matched by content) or file name.
+
+    Returns (graphs removed, targets that matched nothing)."""
+    known = store.reports()
+    graphs, missing = set(), []
+    for target in targets:
+        hits = [e.graph for e in known.values() if target in (e.graph, e.graph.rsplit("/report/", 1)[0])]
+        path = Path(target)
+        if not hits and path.is_file():
+            sha = file_sha(path)
+            hits = [known[sha].graph] if sha in known else []
+        if not hits:
+            hits = [e.graph for e in known.values() if path.name in e.files]
+        if hits:
+            graphs.update(hits)
+        else:
+            missing.append(target)
+    store.drop(sorted(graphs))
+    relink(store, sorted({authority_key(g) for g in graphs} - {None}))
+    return sorted(graphs), missing
+
