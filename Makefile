@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/ofsted-kg build samples -o build/graph.trig
 	$(BIN)/ofsted-kg validate build/graph.trig
 	$(BIN)/ofsted-kg stats build/graph.trig
+	$(BIN)/ofsted-kg report build/graph.trig -o build/site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
