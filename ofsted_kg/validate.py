@@ -6,12 +6,14 @@ reports (a follow-up and the recommendation it follows up).
 """
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Dataset, Graph, Namespace
 from rdflib.namespace import RDF
 
-from .resources import shapes_file
+from .resources import data_dir, shapes_file
 from .store import union_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -67,3 +69,53 @@ def _short(node) -> str:
         return ""
     text = str(node)
     return text.rsplit("#", 1)[-1] if "#" in text and not text.startswith("n") else text
+
+
+def check_store(store) -> list[Violation]:
+    """Rules across reports, as SPARQL over the whole store (cheap at any size): ``queries/checks/*.rq``."""
+    out = []
+    for path in sorted((data_dir("queries") / "checks").glob("*.rq")):
+        for row in store.select(path.read_text(encoding="utf-8"))[1]:
+            out.append(Violation(str(row["focus"]), "", path.stem, str(row["message"]), "Violation"))
+    return out
+
+
+def units(store, keys: list[str] | None = None) -> dict[str, list[str]]:
+    """The named graphs of each authority: its reports plus its links and follow-through graphs.
+
+    Every shape's focus nodes and the nodes they point at lie within one
+    authority, so validating each unit alone finds what validating the
+    whole union would, and lets units run in parallel and only when changed."""
+    from .update import authority_key, derived_names
+
+    found: dict[str, list[str]] = {}
+    for name in store.graph_names():
+        key = authority_key(name)
+        if key and (keys is None or key in keys):
+            found.setdefault(key, []).append(name)
+    for key, names in found.items():
+        names.extend(n for n in derived_names(key) if n not in names)
+    return found
+
+
+def validate_store(store, keys: list[str] | None = None, jobs: int = 1) -> list[Violation]:
+    """SHACL per authority unit (in ``jobs`` processes) plus the cross-report SPARQL checks."""
+    payloads = []
+    for key, names in sorted(units(store, keys).items()):
+        payloads.append(union_graph(store.fetch(names)).serialize(format="nt"))
+    if jobs > 1 and len(payloads) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_validate_payload, payloads))
+    else:
+        results = [_validate_payload(p) for p in payloads]
+    violations = [v for result in results for v in result] + check_store(store)
+    return sorted(set(violations), key=lambda v: (v.focus, v.path, v.shape, v.message))
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> Graph:
+    return load_shapes()
+
+
+def _validate_payload(ntriples: str) -> list[Violation]:
+    return validate(Graph().parse(data=ntriples, format="nt"), _shapes())

@@ -1,0 +1,47 @@
+"""Validation that scales: per-authority units (in parallel), plus cross-report SPARQL checks over the store."""
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from ofsted_kg.stores import MemoryStore
+from ofsted_kg.update import derived_names
+from ofsted_kg.validate import check_store, units, validate, validate_store
+from ofsted_kg.vocab import OKG
+
+STOCKPORT = "E08000007"
+
+
+def copy_store(seed_build) -> MemoryStore:
+    store = MemoryStore()
+    store.put({n: seed_build.dataset.graph(URIRef(n)) for n in MemoryStore(seed_build.dataset).graph_names()})
+    return store
+
+
+def test_units_are_authorities_with_their_derived_graphs(seed_build):
+    found = units(MemoryStore(seed_build.dataset))
+    assert sorted(found) == ["E06000021", "E08000007", "E08000009"]
+    assert set(derived_names(STOCKPORT)) <= set(found[STOCKPORT])
+    assert sum("/report/" in n for n in found[STOCKPORT]) == 3
+
+
+def test_per_unit_validation_agrees_with_the_whole_union(seed_build):
+    store = copy_store(seed_build)
+    report = next(n for n in store.graph_names() if "E08000009" in n and "/report/" in n)
+    graph = store.fetch([report]).graph(URIRef(report))
+    visit = next(graph.subjects(OKG.endDate, None))
+    graph.set((visit, OKG.endDate, Literal("1999-01-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))))
+    store.put({report: graph})
+    whole = validate(store.data)
+    per_unit = validate_store(store, jobs=2)
+    assert whole and {(v.focus, v.shape) for v in per_unit} == {(v.focus, v.shape) for v in whole}
+    assert validate_store(store, keys=[STOCKPORT]) == []  # only the changed authority needs checking
+
+
+def test_cross_report_checks_find_dangling_links(seed_build):
+    store = copy_store(seed_build)
+    assert check_store(store) == []
+    report = next(n for n in store.graph_names() if "inspection/2017-06-12/report/" in n)
+    store.drop([report])  # dropped without re-linking: the follow-ups now point at nothing
+    problems = check_store(store)
+    assert problems and {p.shape for p in problems} == {"dangling-follow-ups", "dangling-repeats"}
+    assert all("not in the store" in p.message for p in problems)
