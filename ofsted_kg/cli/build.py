@@ -15,6 +15,7 @@ import click
 from ..build import build, collect
 from ..store import FormatError, format_for
 from ..stores import DEFAULT_STORE, StoreError
+from ..validate import validate_store
 from .common import open_store_or_fail
 
 
@@ -25,7 +26,9 @@ from .common import open_store_or_fail
 @click.option("--store", "spec", help=f"Store to update: memory, oxigraph:PATH or sparql+http(s)://... "
               f"(default {DEFAULT_STORE}, or memory when only -o is given).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
-def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None, jobs: int | None) -> None:
+@click.option("--validate", "check", is_flag=True, help="Validate the authorities this build changed (SHACL, in parallel).")
+def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None, jobs: int | None,
+                  check: bool) -> None:
     """Read Ofsted reports (PDF or text; files or folders) into a store and/or a graph file."""
     if output is not None:
         try:
@@ -45,10 +48,17 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
                 raise click.ClickException(str(exc)) from exc
         if output is not None and (result.built or spec != "memory"):
             store.dump(output)
+        violations = validate_store(store, result.update.relinked, jobs or os.cpu_count() or 1) if check else []
     target = " -> ".join(x for x in ((spec if spec != "memory" else ""), str(output or "")) if x)
     _summary(result, target, written=bool(result.built) or spec != "memory")
+    if check:
+        click.echo(f"validated {len(result.update.relinked)} changed authorities: {len(violations)} violation(s)")
+        for violation in violations[:20]:
+            click.echo(f"  {violation}")
     if not result.built and not (result.update and result.update.unchanged):
         raise SystemExit(3)
+    if violations:
+        raise SystemExit(1)
     if result.refused:
         raise SystemExit(1)
 
