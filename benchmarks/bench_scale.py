@@ -1,0 +1,156 @@
+"""Scale benchmark: a ~1 M-quad synthetic corpus in every store, side by side in one run.
+
+    python benchmarks/bench_scale.py [--authorities 150 --visits 12] [--template build/bench/corpus.nq]
+
+For each store — rdflib in memory, embedded Oxigraph on disk, the Oxigraph
+server and Virtuoso (started here on loopback, when installed) — it times:
+load, the shipped follow-through query, export to N-Quads, and SHACL
+validation (per authority, 2 processes).  Then the incremental add of one
+report to the full real-corpus store.  Each step prints wall seconds and
+the ratio to the embedded Oxigraph store.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+import synth  # noqa: E402
+from ofsted_kg.query import find_query  # noqa: E402
+from ofsted_kg.remote import RemoteStore  # noqa: E402
+from ofsted_kg.store import new_dataset  # noqa: E402
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store  # noqa: E402
+from ofsted_kg.validate import validate_store  # noqa: E402
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    value = fn(*args)
+    return time.perf_counter() - start, value
+
+
+def graphs_of(path: Path) -> dict[str, Graph]:
+    """The synthetic corpus as one rdflib Graph per named graph (what a GSP client sends)."""
+    data = new_dataset()
+    data.parse(str(path), format="nquads")
+    out: dict[str, Graph] = {}
+    for s, p, o, g in data.quads((None, None, None, None)):
+        out.setdefault(str(g), Graph()).add((s, p, o))
+    return out
+
+
+def run_steps(store: Store, load, query: str, workdir: Path, validate: bool = True) -> dict[str, float]:
+    """load / follow-through / export / validate on one store."""
+    figures = {}
+    figures["load"], _ = timed(load)
+    figures["follow-through query"], (_, rows) = timed(store.select, query)
+    figures["rows"] = len(rows)
+    figures["export N-Quads"], _ = timed(store.dump, workdir / f"export-{len(figures)}.nq")
+    if validate:
+        figures["validate (2 procs)"], found = timed(validate_store, store, None, 2)
+        figures["violations"] = len(found)
+    return figures
+
+
+def embedded(path: Path, query: str, workdir: Path) -> dict[str, float]:
+    location = workdir / "oxigraph"
+    with OxigraphStore(location, write=True) as store:
+        return run_steps(store, lambda: store.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS),
+                         query, workdir)
+
+
+def memory(path: Path, query: str, workdir: Path, validate: bool) -> dict[str, float]:
+    data = Dataset(default_union=True)
+    store = MemoryStore(data)
+    return run_steps(store, lambda: data.parse(str(path), format="nquads"), query, workdir, validate)
+
+
+def server(kind: str, graphs: dict[str, Graph], query: str, workdir: Path) -> dict[str, float] | str:
+    import servers
+
+    cls = servers.OxigraphServer if kind == "oxigraph" else servers.VirtuosoServer
+    try:
+        with cls() as srv:
+            if srv.password:
+                os.environ["OFSTED_KG_USER"], os.environ["OFSTED_KG_PASSWORD"] = srv.username, srv.password
+            path = lambda url: url.split(srv.base_url, 1)[1]  # noqa: E731
+            spec = (f"sparql+{srv.query_url}?update={path(srv.update_url)}&gsp={path(srv.gsp_url)}")
+            store = RemoteStore(spec)
+            return run_steps(store, lambda: store.put(graphs), query, workdir, validate=False)
+    except servers.ServerUnavailable as exc:
+        return str(exc)
+
+
+def incremental(corpus_store: Path, pdf: Path, workdir: Path) -> float:
+    """Seconds to add one real report to a copy of the full real-corpus store."""
+    from ofsted_kg.build import build
+    from ofsted_kg.update import remove
+
+    copy = workdir / "corpus-store"
+    shutil.copytree(corpus_store, copy)
+    with OxigraphStore(copy, write=True) as store:
+        remove(store, [str(pdf)])
+        seconds, _ = timed(build, [pdf], 1, None, store)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--template", type=Path, default=ROOT / "build" / "bench" / "corpus.nq")
+    parser.add_argument("--store", type=Path, default=ROOT / "build" / "bench" / "store",
+                        help="the real-corpus Oxigraph store (for the incremental step)")
+    parser.add_argument("--authorities", type=int, default=150)
+    parser.add_argument("--visits", type=int, default=12)
+    parser.add_argument("--skip-memory-validation", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="okg-bench-"))
+    try:
+        synthetic = work / "synth.nq"
+        gen_s, (counts, _) = timed(synth.write, args.template, synthetic, args.authorities, args.visits)
+        print(f"synthetic corpus: {counts.quads} quads, {counts.graphs} named graphs, "
+              f"{args.authorities} authorities x {args.visits} visits (generated in {gen_s:.1f} s)")
+        query = find_query("follow-through").text
+        results = {"oxigraph (embedded)": embedded(synthetic, query, work)}
+        results["memory (rdflib)"] = memory(synthetic, query, work, not args.skip_memory_validation)
+        graphs = graphs_of(synthetic)
+        for kind in ("oxigraph", "virtuoso"):
+            results[f"{kind} server"] = server(kind, graphs, query, work)
+        report(results)
+        if args.store.is_dir():
+            pdf = sorted((ROOT.parent / "shared" / "corpus" / "pdf").rglob("*.pdf"))[0]
+            print(f"incremental add of one report to the full corpus store: {incremental(args.store, pdf, work):.1f} s")
+        print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: dict[str, dict | str]) -> None:
+    base = results["oxigraph (embedded)"]
+    steps = ["load", "follow-through query", "export N-Quads", "validate (2 procs)"]
+    print(f"{'store':22s} " + " ".join(f"{s:>24s}" for s in steps) + "  rows")
+    for name, figures in results.items():
+        if isinstance(figures, str):
+            print(f"{name:22s} skipped: {figures}")
+            continue
+        cells = []
+        for step in steps:
+            if step in figures:
+                cells.append(f"{figures[step]:8.2f} s ({figures[step] / max(base[step], 1e-9):6.1f}x)")
+            else:
+                cells.append(f"{'-':>24s}")
+        print(f"{name:22s} " + " ".join(f"{c:>24s}" for c in cells) + f"  {figures.get('rows', '')}")
+
+
+if __name__ == "__main__":
+    main()
