@@ -80,7 +80,7 @@ def _fix_chars(text: str) -> str:
     text = re.sub(r"[ ]+\n", "\n", text)
     bullets = re.escape(BULLET_CHARS)
     text = re.sub(rf"(?m)^[ ]*[{bullets}][ ]*", f"{BULLET} ", text)
-    text = re.sub(rf"(?m)^[ ]*[-–][ ]+(?=[A-Z])", f"{BULLET} ", text)
+    text = re.sub(r"(?m)^[ ]*[-–][ ]+(?=[A-Z])", f"{BULLET} ", text)
     return re.sub(rf"[{bullets}]", " ", text.replace(BULLET + " ", "\x00")).replace("\x00", BULLET + " ")
 
 

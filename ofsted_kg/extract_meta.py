@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from .dates import parse_range
-from .model import Extraction, Judgement, Span
+from .model import Extraction, Judgement
 from .segment import Block
 
 TITLE = 800  # characters holding the title block

@@ -276,6 +276,7 @@ def follow_graph(data: Dataset) -> Graph:
         out.add((node, OKG.score, decimal(fu.evidence[0][1])))
         for finding, _ in fu.evidence:
             out.add((node, OKG.evidence, finding.iri))
+        out.add((node, OKG.primaryEvidence, fu.evidence[0][0].iri))
         for theme in fu.themes:
             out.add((node, OKG.matchedTheme, theme))
         for cue in sorted(set(fu.cues)):

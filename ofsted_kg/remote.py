@@ -5,8 +5,8 @@ replaces it whole), so re-sending a report is idempotent.  Payloads are
 N-Triples written by rdflib's serialiser and re-parsed before sending:
 some servers (Virtuoso 7.2) load a malformed body *partially* before
 failing, so nothing unchecked may go out.  Query values are bound by a
-trailing ``VALUES`` block of RDF terms in N-Triples syntax, never by pasting
-user text into the query.
+``VALUES`` block of RDF terms in N-Triples syntax at the head of the WHERE
+group (:func:`ofsted_kg.sparql.with_values`), never by pasting user text.
 """
 from __future__ import annotations
 
@@ -18,12 +18,37 @@ import urllib.request
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from .sparql import PROLOGUE, Rows
+from .sparql import PROLOGUE, Rows, with_values
 from .store import new_dataset
 from .stores import Store, StoreError, credentials
+from .vocab import ID
 
 TIMEOUT = 300
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+class PreemptiveDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest auth that, once challenged, signs every later request up front (as curl does).
+
+    urllib's own handler sends each request unauthenticated first; Virtuoso
+    answers a large unauthenticated PUT with 401 and closes the socket before
+    reading the body, so uploads died with a broken pipe."""
+
+    challenge: dict[str, str] | None = None
+
+    def retry_http_digest_auth(self, req, auth):
+        self.challenge = urllib.request.parse_keqv_list(
+            filter(None, urllib.request.parse_http_list(auth.split(" ", 1)[1])))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req):
+        if self.challenge and not req.has_header("Authorization"):
+            value = self.get_authorization(req, self.challenge)
+            if value:
+                req.add_unredirected_header("Authorization", f"Digest {value}")
+        return req
+
+    https_request = http_request
 
 
 class RemoteStore(Store):
@@ -34,10 +59,12 @@ class RemoteStore(Store):
         if url.username or url.password:
             raise StoreError("put server credentials in OFSTED_KG_USER/OFSTED_KG_PASSWORD or ~/.netrc, "
                              "not in the store URL")
-        options = dict(urllib.parse.parse_qsl(url.query))
+        pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
+        options = dict(pairs)
         base = f"{url.scheme}://{url.netloc}"
         self.spec = spec
-        self.query_url = base + (url.path or "/sparql")
+        extra = urllib.parse.urlencode([(k, v) for k, v in pairs if k not in ("update", "gsp")])
+        self.query_url = base + (url.path or "/sparql") + (f"?{extra}" if extra else "")
         self.update_url = base + options["update"] if "update" in options else None
         self.gsp_url = base + options["gsp"] if "gsp" in options else None
         handlers: list[urllib.request.BaseHandler] = []
@@ -45,8 +72,13 @@ class RemoteStore(Store):
         if login:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             manager.add_password(None, base, *login)
-            handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+            handlers += [PreemptiveDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
         self.opener = urllib.request.build_opener(*handlers)
+        if login and self.gsp_url:  # learn the digest challenge with a body-less request before any upload
+            try:
+                self.opener.open(self._gsp(f"{ID}graph/none"), timeout=TIMEOUT).read()
+            except (urllib.error.URLError, OSError):
+                pass
 
     def _send(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
         request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
@@ -67,7 +99,7 @@ class RemoteStore(Store):
         return f"{self.gsp_url}?{urllib.parse.urlencode({'graph': name})}"
 
     def select(self, query: str, bindings: dict[str, Identifier] | None = None) -> tuple[list[str], Rows]:
-        text = PROLOGUE + query + values_clause(bindings or {})
+        text = PROLOGUE + with_values(query, bindings or {})
         raw = self._send("POST", self.query_url, urllib.parse.urlencode({"query": text}).encode(),
                          {"Content-Type": "application/x-www-form-urlencoded",
                           "Accept": "application/sparql-results+json"})
@@ -99,18 +131,6 @@ class RemoteStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(str(row["g"]) for row in self.select(GRAPHS)[1])
-
-
-def values_clause(bindings: dict[str, Identifier]) -> str:
-    """``VALUES (?a ?b) { (term term) }`` with each term in N-Triples syntax (escaped by rdflib)."""
-    if not bindings:
-        return ""
-    names = sorted(bindings)
-    for name in names:
-        if not name.isidentifier():
-            raise StoreError(f"bad variable name {name!r}")
-    terms = " ".join(bindings[n].n3() for n in names)
-    return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + terms + ") }"
 
 
 def from_json(value: dict) -> Identifier:

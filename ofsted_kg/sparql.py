@@ -8,11 +8,12 @@ pasted into the query.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Union
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import RDFS, BNode, Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
 from .store import FormatError, format_for
@@ -24,7 +25,10 @@ Rows = list[dict[str, Identifier]]
 OX_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
               "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3,
               "json-ld": ox.RdfFormat.JSON_LD}
-PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+RDFS_NS = str(RDFS)
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "rdfs": RDFS_NS}.items())
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+WHERE_RE = re.compile(r"\bWHERE\s*\{|\{", re.IGNORECASE)
 
 
 def open_file(path: Path) -> ox.Store:
@@ -47,6 +51,8 @@ def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Identifi
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:  # plain strings: rdflib treats an explicit xsd:string as another term
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
@@ -63,14 +69,44 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot bind {term!r} as an RDF term")
 
 
+def with_values(query: str, bindings: dict[str, Identifier]) -> str:
+    """``query`` with ``VALUES (?a ?b) { (t1 t2) }`` as the first element of its outermost WHERE group.
+
+    This is how bound values reach engines that take no initial bindings
+    (Oxigraph only substitutes projected variables; remote servers take text):
+    each value is an RDF term written in N-Triples syntax by rdflib, which
+    escapes it, so a value can never end the block or add a clause.  Placed
+    first, the block binds before any FILTER, BIND or GROUP BY sees the rows.
+    """
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    if not all(n.isidentifier() for n in names):
+        raise ValueError(f"bad variable name in {names}")
+    block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(bindings[n].n3() for n in names) + ") } ")
+    body = [line if not line.lstrip().startswith("#") else " " * len(line) for line in query.split("\n")]
+    match = WHERE_RE.search("\n".join(body), _prologue_end("\n".join(body)))
+    if match is None:
+        raise ValueError("query has no WHERE group to bind values in")
+    return query[:match.end()] + block + query[match.end():]
+
+
+def _prologue_end(text: str) -> int:
+    """Offset just past the PREFIX/BASE declarations (their IRIs hold no braces, but skip them anyway)."""
+    end = 0
+    for match in re.finditer(r"(?im)^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", text):
+        end = match.end()
+    return end
+
+
 def select(engine: Engine, query: str, bindings: dict[str, Identifier] | None = None) -> tuple[list[str], Rows]:
     """(variable names, rows as dicts of rdflib terms) of a SELECT over the union of all graphs."""
     bindings = bindings or {}
     if hasattr(engine, "select"):  # a Store of ofsted_kg.stores (e.g. a remote server)
         return engine.select(query, bindings)
     if isinstance(engine, ox.Store):
-        result = engine.query(PROLOGUE + query, use_default_graph_as_union=True,
-                              substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
+        result = engine.query(PROLOGUE + with_values(query, bindings), use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
         rows = [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]
         return names, rows

@@ -12,12 +12,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from .vocab import PREFIXES
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
            ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".n3": "n3"}
+STANDARD_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                     "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
+                     "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+                     "prov": "http://www.w3.org/ns/prov#"}
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
 
@@ -57,6 +61,8 @@ def canonical_nquads(data: Dataset) -> str:
 def serialise(data: Dataset, fmt: str) -> str:
     if fmt == "nquads":
         return canonical_nquads(data)
+    if fmt in ("trig", "turtle"):
+        return _oxigraph_text(data, fmt)
     if fmt in QUAD_FORMATS:
         return data.serialize(format=fmt)
     union = union_graph(data)
@@ -64,6 +70,23 @@ def serialise(data: Dataset, fmt: str) -> str:
         lines = sorted({line for line in union.serialize(format="nt").splitlines() if line.strip()})
         return "\n".join(lines) + "\n"
     return union.serialize(format=fmt)
+
+
+def _oxigraph_text(data: Dataset, fmt: str) -> str:
+    """Turtle/TriG written by Oxigraph: rdflib abbreviates '1'^^xsd:decimal to the token 1.0, another term."""
+    import pyoxigraph as ox
+
+    from .sparql import to_oxigraph
+
+    store = ox.Store()
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                              to_oxigraph(g) if fmt == "trig" and isinstance(g, URIRef) else default)
+                      for s, p, o, g in data.quads((None, None, None, None)))
+    prefixes = {**STANDARD_PREFIXES, **{p: str(ns) for p, ns in PREFIXES.items()}}
+    if fmt == "trig":
+        return store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+    return store.dump(format=ox.RdfFormat.TURTLE, from_graph=default, prefixes=prefixes).decode("utf-8")
 
 
 def union_graph(data: Dataset) -> Graph:

@@ -158,6 +158,14 @@ class OxigraphStore(Store):
             self.close()
             raise StoreError(f"{self.path}: cannot open the Oxigraph store ({exc})") from exc
 
+    @classmethod
+    def in_memory(cls, store: ox.Store | None = None) -> OxigraphStore:
+        """An Oxigraph store in memory (no path, no lock) behind the Store interface."""
+        self = cls.__new__(cls)
+        self.path, self.spec, self._lock = None, "oxigraph:(memory)", None
+        self.store = store if store is not None else ox.Store()
+        return self
+
     def select(self, query, bindings=None):
         return sparql.select(self.store, query, bindings)
 

@@ -47,6 +47,9 @@ class Update:
     relinked: list[str] = field(default_factory=list)
 
 
+PENDING = f"{ID}graph/pending-relink"
+
+
 def authority_key(graph: str) -> str | None:
     """'…/id/visit/E08000007/inspection/…' -> 'E08000007' (None for graphs that are not a report's)."""
     prefix = f"{ID}visit/"
@@ -91,13 +94,31 @@ def update_store(store: Store, files: list[Path], extractor: Extractor) -> Updat
         graphs[str(report_iri(result))] = to_graph(result, names)
         done.built.append(result)
     old = _superseded(known, graphs, done)
+    touched |= {authority_key(g) for g in [*graphs, *old]} - {None}
+    touched |= pending(store)  # authorities a killed run stored reports for but never re-linked
+    _mark_pending(store, touched)
     store.put(graphs)  # new graphs first: a run killed here loses nothing already stored
     store.drop(old)
     done.replaced = old
-    touched |= {authority_key(g) for g in [*graphs, *old]} - {None}
     relink(store, sorted(touched))
+    store.drop([PENDING])
     done.relinked = sorted(touched)
     return done
+
+
+def pending(store: Store) -> set[str]:
+    """Authorities whose re-linking a previous, interrupted run left undone."""
+    rows = store.select(f"SELECT ?key WHERE {{ GRAPH <{PENDING}> {{ ?s <{OKG.pendingRelink}> ?key }} }}")[1]
+    return {str(r["key"]) for r in rows}
+
+
+def _mark_pending(store: Store, keys: set[str]) -> None:
+    """Write down, before touching reports, which authorities must be re-linked (cleared when done)."""
+    if keys:
+        marker = Graph()
+        for key in sorted(keys):
+            marker.add((URIRef(PENDING), OKG.pendingRelink, Literal(key)))
+        store.put({PENDING: marker})
 
 
 def _record_names(store: Store, entry: ReportEntry, paths: list[Path], done: Update) -> set[str]:
@@ -180,7 +201,10 @@ def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:
             graphs.update(hits)
         else:
             missing.append(target)
+    keys = {authority_key(g) for g in graphs} - {None}
+    _mark_pending(store, keys)
     store.drop(sorted(graphs))
-    relink(store, sorted({authority_key(g) for g in graphs} - {None}))
+    relink(store, sorted(keys))
+    store.drop([PENDING])
     return sorted(graphs), missing
 

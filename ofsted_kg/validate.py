@@ -40,7 +40,7 @@ def validate(data: Dataset | Graph, shapes: Graph | None = None) -> list[Violati
     """All SHACL results for ``data`` (empty list: the graph conforms)."""
     import pyshacl
 
-    graph = union_graph(data) if isinstance(data, Dataset) else data
+    graph = union_graph(data) if isinstance(data, Dataset) else data  # a Graph, or a pyoxigraph Store as is
     shapes = shapes or load_shapes()
     _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
                                     abort_on_first=False, allow_warnings=True)
@@ -87,19 +87,30 @@ def units(store, keys: list[str] | None = None) -> dict[str, list[str]]:
     authority, so validating each unit alone finds what validating the
     whole union would, and lets units run in parallel and only when changed."""
     from .update import authority_key, derived_names
+    from .vocab import ID
 
     found: dict[str, list[str]] = {}
     for name in store.graph_names():
-        key = authority_key(name)
-        if key and (keys is None or key in keys):
-            found.setdefault(key, []).append(name)
+        key = authority_key(name) or ("" if not name.startswith(f"{ID}graph/") else None)
+        if key is not None and (keys is None or key in keys):
+            found.setdefault(key, []).append(name)  # key "": data outside any authority's reports
     for key, names in found.items():
-        names.extend(n for n in derived_names(key) if n not in names)
+        names.extend(n for n in derived_names(key) if key and n not in names)
     return found
 
 
-def validate_store(store, keys: list[str] | None = None, jobs: int = 1) -> list[Violation]:
-    """SHACL per authority unit (in ``jobs`` processes) plus the cross-report SPARQL checks."""
+def validate_store(store, keys: list[str] | None = None, jobs: int = 1, engine: str = "sparql") -> list[Violation]:
+    """SHACL plus the cross-report SPARQL checks, by one of two engines.
+
+    ``sparql`` (the default): the shapes compiled to SPARQL and run inside the
+    store over everything (seconds for the whole corpus).  ``pyshacl``: the
+    reference implementation, one authority unit at a time in ``jobs``
+    processes, only the units in ``keys`` when given."""
+    if engine == "sparql":
+        from .shacl_sparql import validate_sparql
+
+        violations = validate_sparql(store, jobs=jobs) + check_store(store)
+        return sorted(set(violations), key=lambda v: (v.focus, v.path, v.shape, v.message))
     payloads = []
     for key, names in sorted(units(store, keys).items()):
         payloads.append(union_graph(store.fetch(names)).serialize(format="nt"))

@@ -12,6 +12,7 @@ from .graph import graph_command
 from .query import query_command
 from .remove import remove_command
 from .report import report_command
+from .serve import serve_command
 from .stats import stats_command
 from .validate import validate_command
 
@@ -23,7 +24,7 @@ def cli() -> None:
 
 
 for command in (build_command, validate_command, export_command, query_command, stats_command,
-                evaluate_command, explain_command, report_command, remove_command, graph_command):
+                evaluate_command, explain_command, report_command, remove_command, graph_command, serve_command):
     cli.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,6 @@
 """``ofsted-kg stats FILE``: what a graph holds, and what was flagged while reading."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
