@@ -29,28 +29,47 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.pdf')):
 print(pages)
 """
 BUILD = """
-import sys
+import sys, shutil
+from pathlib import Path
 from ofsted_kg.build import build
-from ofsted_kg.store import save
-r = build([sys.argv[1]], jobs=int(sys.argv[2]))
-save(r.dataset, sys.argv[3])
+from ofsted_kg.stores import OxigraphStore
+shutil.rmtree(sys.argv[3], ignore_errors=True)
+with OxigraphStore(Path(sys.argv[3]), write=True) as store:
+    r = build([sys.argv[1]], jobs=int(sys.argv[2]), store=store)
+    store.dump(Path(sys.argv[3] + ".nq"))
 print(len(r.built), len(r.refused), sum(len(e.recommendations) for e in r.built), sum(len(e.findings) for e in r.built))
 """
 LINK = """
 import sys, time
-from ofsted_kg.store import load
-from ofsted_kg.link import link
-from ofsted_kg.followup import follow_graph, follow_through
-data = load(sys.argv[1])
-t = time.perf_counter(); link(data); follow_graph(data); whole = time.perf_counter() - t
-t = time.perf_counter(); fus, _, reps = follow_through(data); core = time.perf_counter() - t
-print(f"{len(fus)} follow-ups, {len(reps)} repeats; link+follow-through {whole:.1f} s, of which ranking+status {core:.1f} s")
+from pathlib import Path
+from ofsted_kg.stores import OxigraphStore
+from ofsted_kg.update import relink
+from ofsted_kg.validate import units
+with OxigraphStore(Path(sys.argv[1]), write=True) as store:
+    keys = sorted(units(store))
+    t = time.perf_counter(); relink(store, [k for k in keys if k]); whole = time.perf_counter() - t
+print(f"re-linked {len(keys)} authorities in {whole:.1f} s")
+"""
+ADD_ONE = """
+import sys, time, shutil
+from pathlib import Path
+from ofsted_kg.build import build
+from ofsted_kg.stores import OxigraphStore
+from ofsted_kg.update import remove
+copy = sys.argv[1] + "-copy"
+shutil.rmtree(copy, ignore_errors=True); shutil.copytree(sys.argv[1], copy)
+with OxigraphStore(Path(copy), write=True) as store:
+    remove(store, [sys.argv[2]])
+    t = time.perf_counter(); r = build([sys.argv[2]], jobs=1, store=store); took = time.perf_counter() - t
+print(f"{Path(sys.argv[2]).name}: {len(r.built)} built, re-linked {r.update.relinked} in {took:.1f} s")
 """
 VALIDATE = """
 import sys
-from ofsted_kg.store import load
-from ofsted_kg.validate import validate
-print(len(validate(load(sys.argv[1]))))
+from pathlib import Path
+from ofsted_kg.stores import OxigraphStore
+from ofsted_kg.validate import validate_store
+with OxigraphStore(Path(sys.argv[1])) as store:
+    print(len(validate_store(store, jobs=2, engine=sys.argv[2])))
 """
 REPORT = """
 import sys, time
@@ -90,16 +109,21 @@ def main() -> None:
     floor_s, floor_mb, pages = measure(FLOOR, str(CORPUS))
     pages = int(pages)
     rows = {"pypdfium2 text only (floor)": (floor_s, floor_mb, f"{pages} pages")}
+    store = str(out / "store")
     for jobs in (1, 2):
-        wall, mb, info = measure(BUILD, str(CORPUS), str(jobs), str(out / "corpus.trig"))
+        wall, mb, info = measure(BUILD, str(CORPUS), str(jobs), store)
         built, refused, recs, findings = info.split()
-        rows[f"ofsted-kg build --jobs {jobs}"] = (wall, mb, f"{built} reports, {refused} refused, {recs} recs, {findings} findings")
-    wall, mb, info = measure(LINK, str(out / "corpus.trig"))
-    rows["re-link + follow-through (load incl.)"] = (wall, mb, info)
-    wall, mb, info = measure(REPORT, str(out / "corpus.trig"), str(out / "site"))
+        rows[f"build into Oxigraph, --jobs {jobs}"] = (wall, mb, f"{built} reports, {refused} refused, {recs} recs, {findings} findings")
+    wall, mb, info = measure(LINK, store)
+    rows["re-link every authority"] = (wall, mb, info)
+    one = sorted(CORPUS.rglob("*.pdf"))[-1]
+    wall, mb, info = measure(ADD_ONE, store, str(one))
+    rows["add one report to the full store"] = (wall, mb, info)
+    for engine in ("sparql", "pyshacl"):
+        wall, mb, n = measure(VALIDATE, store, engine)
+        rows[f"validate, {engine} engine"] = (wall, mb, f"{n} violations")
+    wall, mb, info = measure(REPORT, store + ".nq", str(out / "site"))
     rows["ofsted-kg report (whole corpus)"] = (wall, mb, info)
-    wall, mb, n = measure(VALIDATE, str(out / "corpus.trig"))
-    rows["ofsted-kg validate (whole corpus)"] = (wall, mb, f"{n} violations")
     print(f"corpus: {pdfs} PDFs, {pages} pages; machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'step':36s} {'wall s':>8s} {'peak MiB':>9s} {'ms/page':>8s} {'x floor':>8s}  notes")
     for name, (wall, mb, note) in rows.items():
