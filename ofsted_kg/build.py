@@ -84,7 +84,7 @@ def build(paths: Iterable[Path | str], jobs: int | None = None,
     """Build ``paths`` into ``store`` (default: a fresh in-memory one), skipping reports it already has."""
     store = store if store is not None else MemoryStore()
     workers = jobs or os.cpu_count() or 1
-    done = update_store(store, collect(paths), lambda files: extract_all(files, workers, progress))
+    done = update_store(store, collect(paths), lambda files: extract_all(files, workers, progress), workers)
     result = BuildResult(store.data if isinstance(store, MemoryStore) else new_dataset(), done.built, done.refused,
                          done.duplicates, done.conflicts)
     result.update = done

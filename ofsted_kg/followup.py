@@ -260,10 +260,22 @@ def decimal(value: float) -> Literal:
 
 
 def follow_graph(data: Dataset) -> Graph:
-    """Rebuild the follow-through graph in ``data`` and return it."""
+    """Rebuild the follow-through graph (and the theme vocabulary graph) in ``data`` and return it."""
+    out = derive_follow_through(data)
+    data.remove_graph(data.graph(FOLLOW_GRAPH))
+    vocabulary = data.graph(THEMES_GRAPH)  # the theme scheme itself, so queries can show labels
+    vocabulary.remove((None, None, None))
+    vocabulary.parse(themes_file(), format="turtle")
+    graph = data.graph(FOLLOW_GRAPH)
+    for triple in out:
+        graph.add(triple)
+    return graph
+
+
+def derive_follow_through(data: Dataset | Graph) -> Graph:
+    """The follow-through graph of ``data`` (reports and links, read-only); pure, so units can run in parallel."""
     visits, recs, findings = load_items(data)
     follow_ups, current, repeated = link_items(visits, recs, findings)
-    data.remove_graph(data.graph(FOLLOW_GRAPH))
     out = new_graph(FOLLOW_GRAPH)
     tagger = matcher()
     for fu in follow_ups:
@@ -293,11 +305,5 @@ def follow_graph(data: Dataset) -> Graph:
     for item in recs + findings:
         for theme in item.themes:
             out.add((item.iri, OKG.theme, theme))
-    vocabulary = data.graph(THEMES_GRAPH)  # the theme scheme itself, so queries can show labels
-    vocabulary.remove((None, None, None))
-    vocabulary.parse(themes_file(), format="turtle")
-    graph = data.graph(FOLLOW_GRAPH)
-    for triple in out:
-        graph.add(triple)
-    return graph
+    return out
 

@@ -92,8 +92,18 @@ def match_visit(visits: list[KnownVisit], authority: URIRef, kind: str, year: in
 
 
 def link(data: Dataset) -> Graph:
-    """Rebuild the links graph: okg:refersTo for every mention, okg:identifiedAs for placeholders now in the corpus."""
+    """Rebuild the links graph inside ``data`` from its report graphs, and return it."""
     data.remove_graph(data.graph(LINKS_GRAPH))
+    links = derive_links(data)
+    graph = data.graph(LINKS_GRAPH)
+    for triple in links:
+        graph.add(triple)
+    return graph
+
+
+def derive_links(data: Dataset | Graph) -> Graph:
+    """The links graph of ``data`` (reports, read-only): okg:refersTo for every mention, okg:identifiedAs for
+    placeholders now in the corpus.  Pure, so it can run on a read-only union of report graphs."""
     links = new_graph(LINKS_GRAPH)
     visits = known_visits(data)
     by_iri = {v.iri: v for v in visits}
@@ -118,10 +128,7 @@ def link(data: Dataset) -> Graph:
         target = match_visit(visits, row.authority, KIND_OF.get(row["class"], ""), year, month, None)
         if target is not None:
             links.add((row.visit, OKG.identifiedAs, target.iri))
-    graph = data.graph(LINKS_GRAPH)
-    for triple in links:
-        graph.add(triple)
-    return graph
+    return links
 
 
 def _reference_when(month: Literal | None, year: Literal | None) -> tuple[int, int | None]:

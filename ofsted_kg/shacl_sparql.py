@@ -171,6 +171,10 @@ def validate_sparql(store, shapes: Graph | None = None, jobs: int = 1) -> list[V
         shape, path, message, query = item
         return {Violation(str(row["this"]), path, shape, message, "Violation") for row in store.select(query)[1]}
 
+    from .stores import MemoryStore
+
+    if isinstance(store, MemoryStore):
+        jobs = 1  # rdflib's SPARQL parser (pyparsing) is not safe to use from several threads
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         found = set().union(*pool.map(run, compile_shapes(shapes)))
     return sorted(found, key=lambda v: (v.focus, v.path, v.shape, v.message))

@@ -9,6 +9,7 @@ pasted into the query.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -56,8 +57,9 @@ def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Identifi
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+@lru_cache(maxsize=1 << 16)
 def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term as the equivalent Oxigraph term."""
+    """An rdflib term as the equivalent Oxigraph term (cached: IRIs repeat across a report's triples)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

@@ -16,14 +16,17 @@ half-way leaves every report it had before still in the store.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 
-from .followup import follow_graph
-from .link import link
+from .followup import derive_follow_through
+from .link import derive_links
 from .model import Extraction
 from .resources import themes_file
 from .stores import ReportEntry, Store
@@ -68,7 +71,7 @@ def file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def update_store(store: Store, files: list[Path], extractor: Extractor) -> Update:
+def update_store(store: Store, files: list[Path], extractor: Extractor, jobs: int = 1) -> Update:
     """Bring ``store`` up to date with ``files`` (see the module docstring)."""
     done = Update()
     known = store.reports()
@@ -100,7 +103,7 @@ def update_store(store: Store, files: list[Path], extractor: Extractor) -> Updat
     store.put(graphs)  # new graphs first: a run killed here loses nothing already stored
     store.drop(old)
     done.replaced = old
-    relink(store, sorted(touched))
+    relink(store, sorted(touched), jobs, fresh=graphs)
     store.drop([PENDING])
     done.relinked = sorted(touched)
     return done
@@ -159,28 +162,51 @@ def _superseded(known: dict[str, ReportEntry], graphs: dict[str, Graph], done: U
     return sorted(old)
 
 
-def relink(store: Store, keys: list[str]) -> None:
-    """Re-derive links and follow-through for each authority key from its report graphs."""
+def relink(store: Store, keys: list[str], jobs: int = 1, fresh: dict[str, Graph] | None = None) -> None:
+    """Re-derive links and follow-through for each authority key from its report graphs.
+
+    Report graphs just built are taken from ``fresh`` rather than read back
+    from the store; authorities are derived in ``jobs`` forked processes,
+    which see those graphs without copying them (fork shares the memory)."""
     names = store.graph_names()
     if str(THEMES_GRAPH) not in names:
         vocabulary = Graph().parse(themes_file(), format="turtle")
         store.put({str(THEMES_GRAPH): vocabulary})
+    fresh = fresh or {}
+    work: dict[str, list[Graph]] = {}
     for key in keys:
         reports = [n for n in names if authority_key(n) == key and "/report/" in n]
-        links_name, follow_name = derived_names(key)
         if not reports:
-            store.drop([links_name, follow_name])
+            store.drop(list(derived_names(key)))
             continue
-        data = store.fetch(reports)
-        links, follow = link(data), follow_graph(data)
-        store.put({links_name: _copy(links), follow_name: _copy(follow)})
+        stored = [n for n in reports if n not in fresh]
+        fetched = store.fetch(stored) if stored else None
+        work[key] = [fresh[n] if n in fresh else fetched.graph(URIRef(n)) for n in reports]
+    _UNITS.clear()
+    _UNITS.update(work)
+    try:
+        if jobs > 1 and len(work) > 1:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+                derived = list(pool.map(_derive, sorted(work)))
+        else:
+            derived = [_derive(key) for key in sorted(work)]
+    finally:
+        _UNITS.clear()
+    for key, (links, follow) in zip(sorted(work), derived):
+        links_name, follow_name = derived_names(key)
+        store.put({links_name: Graph().parse(data=links, format="nt"),
+                   follow_name: Graph().parse(data=follow, format="nt")})
 
 
-def _copy(graph: Graph) -> Graph:
-    out = Graph()
-    for triple in graph:
-        out.add(triple)
-    return out
+_UNITS: dict[str, list[Graph]] = {}  # authority key -> its report graphs, for forked workers to read
+
+
+def _derive(key: str) -> tuple[str, str]:
+    """(links, follow-through) of one authority as N-Triples, from a read-only union of its report graphs."""
+    reports = _UNITS[key]
+    links = derive_links(ReadOnlyGraphAggregate(reports))
+    follow = derive_follow_through(ReadOnlyGraphAggregate([*reports, links]))
+    return links.serialize(format="nt"), follow.serialize(format="nt")
 
 
 def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:

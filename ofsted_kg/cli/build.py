@@ -41,7 +41,7 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
     spec = spec or ("memory" if output is not None else DEFAULT_STORE)
     with open_store_or_fail(spec, write=True) as store:
         with click.progressbar(length=len(files), label="reading", file=sys.stderr,
-                               hidden=len(files) < 5) as bar:
+                               hidden=len(files) < 5 or not sys.stderr.isatty()) as bar:
             try:
                 result = build(files, jobs=jobs or os.cpu_count() or 1, progress=lambda _p: bar.update(1), store=store)
             except StoreError as exc:
