@@ -21,7 +21,7 @@ BULLET = "•"
 BULLET_CHARS = "◼■▪●•◦‣∙·➢➤►▶✓✔" + "".join(chr(c) for c in range(0xF000, 0xF100))
 CHAR_FIXES = {
     "\r\n": "\n", "\r": "\n", "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
-    "\u200b": "", "\ufeff": "", "\u00ad\n": "-", "\ufffe\n": "-", "\u00ad": "-", "\ufffe": "-",
+    "\x00": "", "\u200b": "", "\ufeff": "", "\u00ad\n": "-", "\ufffe\n": "-", "\u00ad": "-", "\ufffe": "-",
     "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
 }
 # Lines that are never report content when they stand alone: the letterhead block,
@@ -77,7 +77,7 @@ def _fix_chars(text: str) -> str:
     for bad, good in CHAR_FIXES.items():
         text = text.replace(bad, good)
     text = re.sub(r"[\u2010\u2011]", "-", text)
-    text = re.sub(r"[ ]+\n", "\n", text)
+    text = "\n".join(line.rstrip(" ") for line in text.split("\n"))  # (a regex backtracks on long runs of spaces)
     bullets = re.escape(BULLET_CHARS)
     text = re.sub(rf"(?m)^[ ]*[{bullets}][ ]*", f"{BULLET} ", text)
     text = re.sub(r"(?m)^[ ]*[-–][ ]+(?=[A-Z])", f"{BULLET} ", text)
@@ -85,12 +85,26 @@ def _fix_chars(text: str) -> str:
 
 
 def _strip_html(text: str) -> str:
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+    text = _drop_scripts(text)
     text = re.sub(r"(?i)<br\s*/?>", "\n", text)
     text = re.sub(r"(?i)</?(p|div|li|ul|ol|tr|table|h[1-6])\b[^>]*>", "\n\n", text)
     text = re.sub(r"(?i)</?(td|th)\b[^>]*>", " ", text)
     text = re.sub(r"<[^>\n]{0,400}>", "", text)
     return html.unescape(text)
+
+
+def _drop_scripts(text: str) -> str:
+    """Remove <script>/<style> elements; an unclosed one ends the search (a regex rescanned to the end each time)."""
+    lower, out, pos = text.lower(), [], 0
+    for match in re.finditer(r"<(script|style)\b", lower):
+        if match.start() < pos:
+            continue
+        close = lower.find(f"</{match.group(1)}>", match.end())
+        if close < 0:
+            break
+        out += [text[pos:match.start()], " "]
+        pos = close + len(match.group(1)) + 3
+    return "".join(out) + text[pos:]
 
 
 def _shape(line: str) -> str:
@@ -136,37 +150,56 @@ def _drop_footnote(page: list[str]) -> list[str]:
 
 def _paragraphs(lines: list[str]) -> list[str]:
     """Join wrapped lines into paragraphs; mend paragraphs cut by a page break or header."""
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # lines, joined once at the end (re-joining as they grow was quadratic)
     current: list[str] = []
     broken = False  # a blank line, page break or removed header since the last text line
     heading = False  # the current paragraph is a lone heading found by _lone_heading
 
-    def flush() -> None:
+    def flush() -> list[str]:
+        """Close the current paragraph (the list itself moves: no copying) and start a new one."""
         if current:
-            paragraphs.append(_join_lines(current))
-            current.clear()
+            paragraphs.append(current)
+            return []
+        return current
 
     for line in lines:
         if not line or line == "\f":
             broken = True
             continue
-        if line.startswith("- ") and _opens_list(current or paragraphs[-1:]):
+        if line.startswith("- ") and (_opens_list(current) if current else bool(paragraphs) and _lead_in(paragraphs[-1])):
             line = BULLET + line[1:]  # '- the quality of ...' items under a heading or lead-in
         starts_item = line.startswith(BULLET) or bool(NUMBERED.match(line))
         if broken:
-            flush()
-            if paragraphs and _continues(paragraphs[-1], line):
-                current.append(paragraphs.pop())
+            current = flush()
+            if paragraphs and _continues(" ".join(paragraphs[-1][-1].split()), line):
+                current = paragraphs.pop()
             broken = False
         elif current and (starts_item or heading or _lone_heading(current[-1], line)):
             heading = not starts_item and not heading and _lone_heading(current[-1], line)
-            flush()
+            current = flush()
             current.append(line)
             continue
         heading = False
         current.append(line)
     flush()
-    return [p for p in paragraphs if p]
+    return [text for text in map(_join_lines, paragraphs) if text]
+
+
+def _lead_in(paragraph: list[str]) -> bool:
+    """_opens_list for a finished paragraph given as its lines, joining it only when short enough to matter."""
+    if paragraph[0].startswith(BULLET) or paragraph[-1].endswith((":", ";")):
+        return True
+    return _words(paragraph) <= 14 and _opens_list([_join_lines(paragraph)])
+
+
+def _words(lines: list[str], cap: int = 15) -> int:
+    """Word count of ``lines``, counting no further than ``cap``."""
+    count = 0
+    for line in lines:
+        count += len(line.split())
+        if count >= cap:
+            return cap
+    return count
 
 
 def _lone_heading(previous: str, line: str) -> bool:
@@ -183,8 +216,10 @@ def _opens_list(before: list[str]) -> bool:
     last = before[-1]
     if last.startswith(BULLET) or last.endswith((":", ";")):
         return True
-    text = " ".join(before)
-    return len(text.split()) <= 14 and not text.endswith(TERMINAL) and text[:1].isupper()
+    if _words(before) > 14:
+        return False
+    text = " ".join(before)  # a short heading or lead-in; a question heading ('What needs to improve?') counts
+    return (not text.endswith(TERMINAL) or text.endswith("?")) and text[:1].isupper()
 
 
 def _continues(previous: str, line: str) -> bool:

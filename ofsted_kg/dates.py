@@ -51,7 +51,7 @@ def month_year(text: str) -> tuple[int, int] | None:
 
 def month_number(name: str) -> int:
     """1-12 for a month name or its abbreviation ('Sept' included)."""
-    return MONTHS[name.lower().rstrip(".")[:3]]
+    return MONTHS[name.casefold().replace("ſ", "s").rstrip(".")[:3]]  # casefold: 'ſeptember' matches MONTH_RE too
 
 
 def _resolve(pieces: list[str]) -> list[dt.date]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .authorities import resolve
 from .dates import parse_range
 from .model import Extraction, Judgement
 from .segment import Block
@@ -114,8 +115,8 @@ def _authority(ext: Extraction, blocks: list[Block]) -> None:
                 return
     for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name, then the title
         name = re.split(r"\s+(?=inspection of |review of the effectiveness)", block.text, maxsplit=1, flags=re.IGNORECASE)[0]
-        if not TITLE_LINES.match(name) and len(name.split()) <= 8 and not name.endswith("."):
-            ext.authority_name = name
+        if not TITLE_LINES.match(name) and len(name.split()) <= 8 and not name.endswith(".") and resolve(name):
+            ext.authority_name = name  # only a name the authority table knows: never a date, postcode or inspector
             ext.authority_span = ext.span(block.start, block.start + len(name))
             return
     ext.problems.append("authority name not found")

@@ -49,7 +49,7 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
     if size == 0:
         raise ReadError("empty file (0 bytes)")
     if size > max_bytes:
-        raise ReadError(f"file too large ({size / 1e6:.0f} MB; limit {max_bytes / 1e6:.0f} MB)")
+        raise ReadError(f"file too large ({size / 2**20:.0f} MiB; limit {max_bytes / 2**20:.0f} MiB)")
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -41,8 +41,8 @@ def segment(canonical: str) -> list[Block]:
     for raw in canonical.split("\n\n"):
         start, end = pos, pos + len(raw)
         pos = end + 2
-        if not raw.strip():
-            continue
+        if not raw.strip() or not raw.lstrip(BULLET + " ").strip():
+            continue  # nothing but a bullet glyph: no text to quote
         blocks.append(_block(len(blocks), raw, start, end))
     return blocks
 

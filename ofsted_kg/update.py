@@ -28,6 +28,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from .followup import derive_follow_through
 from .link import derive_links
 from .model import Extraction
+from .read import MAX_BYTES
 from .resources import themes_file
 from .stores import ReportEntry, Store
 from .to_rdf import report_iri, to_graph
@@ -78,6 +79,10 @@ def update_store(store: Store, files: list[Path], extractor: Extractor, jobs: in
     by_sha: dict[str, list[Path]] = {}
     for path in files:
         try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:  # refuse before hashing: never read a huge file to the end
+                done.refused.append((str(path), f"file too large ({size / 2**20:.0f} MiB; limit {MAX_BYTES / 2**20:.0f} MiB)"))
+                continue
             by_sha.setdefault(file_sha(path), []).append(path)
         except OSError as exc:
             done.refused.append((str(path), f"cannot read ({exc.strerror or exc})"))
@@ -86,11 +91,12 @@ def update_store(store: Store, files: list[Path], extractor: Extractor, jobs: in
     for sha, paths in sorted(by_sha.items()):
         if sha in known:
             touched |= _record_names(store, known[sha], paths, done)
-    todo = [min(paths, key=lambda p: p.name) for _, paths in sorted(fresh.items())]
+    shas = sorted(fresh)
+    todo = [min(fresh[sha], key=lambda p: p.name) for sha in shas]
     graphs: dict[str, Graph] = {}
-    for result in extractor(todo):
-        if isinstance(result, tuple):
-            done.refused.append(result)
+    for sha, result in zip(shas, extractor(todo)):
+        if isinstance(result, tuple):  # the same refusal for every file with these bytes
+            done.refused += [(str(p), result[1]) for p in sorted(fresh[sha])]
             continue
         names = sorted({p.name for p in by_sha[result.sha256]})
         done.duplicates += [(n, names[0]) for n in names[1:]]

@@ -21,8 +21,6 @@ Licence v3.0).  The encrypted-PDF cases need ``pypdf`` (test extra).
 """
 from __future__ import annotations
 
-import io
-import os
 import random
 import shutil
 import time
@@ -302,8 +300,6 @@ def _bytes_read_by_this_process() -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux /proc/self/io")
-@pytest.mark.xfail(strict=True, reason="update_store() hashes every file (update.file_sha) before read_source() "
-                                       "checks its size, so a 200 MB file is read to the end before being refused")
 def test_200_mb_file_is_not_read_to_the_end(tmp_path):
     folder = folder_with_good_report(tmp_path)
     _huge_file(folder)
@@ -362,9 +358,6 @@ def test_report_without_its_authority_is_kept(tmp_path, source, name):
     assert any(line.split() == ["unresolved", "authorities", "1"] for line in stats.output.splitlines()), stats.output
 
 
-@pytest.mark.xfail(strict=True, reason="extract_meta._authority() falls back to the first short block of the report "
-                                       "and takes it as the authority ('Lead inspector: Lisa Summers, His Majesty's "
-                                       "Inspector', '28 February 2024') instead of flagging 'authority name not found'")
 @pytest.mark.parametrize("source, name", BLANK_AUTHORITY)
 def test_report_without_its_authority_is_flagged_not_given_an_invented_one(tmp_path, source, name):
     folder = folder_with_good_report(tmp_path)
@@ -458,9 +451,6 @@ def test_folder_of_only_bad_files_exits_3_and_writes_nothing(tmp_path, existing)
         assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="update_store() extracts one file per distinct content; when that file is "
-                                       "refused, the other names with the same bytes are silently dropped: "
-                                       "neither refused nor recorded as duplicates")
 def test_every_bad_file_is_named_even_when_two_have_the_same_bytes(tmp_path):
     folder = folder_with_good_report(tmp_path)
     (folder / "empty.txt").write_bytes(b"")
