@@ -48,7 +48,7 @@ from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError
 from ofsted_kg.update import remove
 from ofsted_kg.vocab import ID
 from okg_paths import SAMPLES
-from servers import OxigraphServer, ServerUnavailable, VirtuosoServer, _Server, free_port
+from servers import OxigraphServer, VirtuosoServer, _Server, start_or_skip, free_port
 
 USER, PASSWORD = "OFSTED_KG_USER", "OFSTED_KG_PASSWORD"
 OURS = str(ID)  # every graph a build writes is named under this prefix
@@ -126,13 +126,7 @@ class Backend:
 
 
 def _start(cls: type[_Server]) -> Iterator[_Server]:
-    try:
-        with cls() as server:
-            yield server
-    except ServerUnavailable as exc:
-        if os.environ.get("OFSTED_KG_REQUIRE_TOOLS") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+    yield from start_or_skip(cls)
 
 
 def _path(url: str | None) -> str:

@@ -5,7 +5,6 @@ Set OFSTED_KG_REQUIRE_TOOLS=1 to turn "binary missing" into a failure instead of
 """
 from __future__ import annotations
 
-import os
 import socket
 import urllib.error
 import urllib.request
@@ -15,17 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from servers import OxigraphServer, ServerUnavailable, VirtuosoServer, _Server
+from servers import OxigraphServer, VirtuosoServer, _Server, start_or_skip
 
 
 def _start(cls: type[_Server]) -> Iterator[_Server]:
-    try:
-        with cls() as server:
-            yield server
-    except ServerUnavailable as exc:
-        if os.environ.get("OFSTED_KG_REQUIRE_TOOLS") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+    yield from start_or_skip(cls)
 
 
 @pytest.fixture(scope="session")

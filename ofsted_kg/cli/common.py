@@ -41,15 +41,7 @@ def load_graph(path: str | Path) -> Dataset:
                 return store.fetch(store.graph_names())
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
-    path = Path(path)
-    if not path.is_file():
-        raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
-    try:
-        return load(path)
-    except FormatError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - any parser error becomes a message naming the file
-        raise click.ClickException(f"{path}: cannot read RDF ({type(exc).__name__}: {exc})") from exc
+    return _read_file(Path(path), load)
 
 
 def open_engine(path: str | Path) -> ox.Store | Store:
@@ -57,12 +49,16 @@ def open_engine(path: str | Path) -> ox.Store | Store:
     if is_store(path):
         store = open_store_or_fail(str(path))
         return store.store if isinstance(store, OxigraphStore) else store
-    path = Path(path)
+    return _read_file(Path(path), open_file)
+
+
+def _read_file(path: Path, reader):
+    """``reader(path)`` for an RDF file, with a missing file or a parse error as one line naming the file."""
     if not path.is_file():
         raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
     try:
-        return open_file(path)
+        return reader(path)
     except FormatError as exc:
         raise click.ClickException(str(exc)) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any parser error becomes a message naming the file
         raise click.ClickException(f"{path}: cannot read RDF ({type(exc).__name__}: {exc})") from exc
