@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test score bench clean
+.PHONY: demo test score bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ score: demo
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py --authorities 150 --visits 4 --skip-memory-validation --memory-limit 240
+	$(BIN)/python benchmarks/bench_scale.py --authorities 150 --visits 12 --stores embedded,oxigraph,virtuoso
 
 clean:
 	rm -rf build $(VENV)
