@@ -120,7 +120,9 @@ def server(kind: str, graphs: dict[str, Graph], query: str, workdir: Path) -> di
             if srv.password:
                 os.environ["OFSTED_KG_USER"], os.environ["OFSTED_KG_PASSWORD"] = srv.username, srv.password
             path = lambda url: url.split(srv.base_url, 1)[1]  # noqa: E731
-            spec = (f"sparql+{srv.query_url}?update={path(srv.update_url)}&gsp={path(srv.gsp_url)}")
+            spec = f"sparql+{srv.query_url}?update={path(srv.update_url)}&gsp={path(srv.gsp_url)}"
+            if kind == "oxigraph":
+                spec += "&union-default-graph"  # a stock Oxigraph server queries its default graph only
             store = RemoteStore(spec)
             return run_steps(store, lambda: store.put(graphs), query, workdir, "sparql")
     except servers.ServerUnavailable as exc:

@@ -337,6 +337,13 @@ def test_shipped_query_with_parameter_same_rows(name, param, seeded, seed_build)
 # --- (d) a bound parameter, (e) an injection attempt ----------------------------------------------
 
 
+def test_compiled_shacl_gives_the_same_report_on_the_server(seeded, embedded_seed):
+    """The shapes compiled to SPARQL run on the server as in the embedded store (both conform)."""
+    from ofsted_kg.shacl_sparql import validate_sparql
+
+    assert validate_sparql(seeded) == validate_sparql(embedded_seed) == []
+
+
 def test_follow_through_for_stockport(seeded, embedded_seed):
     query = find_query("follow-through")
     columns = seeded.select(query.text, bind(query, {"authority": "Stockport"}))[0]
