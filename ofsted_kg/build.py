@@ -9,7 +9,7 @@ in a fixed order (sorted by content hash).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,21 +62,22 @@ def extract_file(path: Path) -> Extraction | tuple[str, str]:
         return str(path), f"internal error while extracting ({type(exc).__name__}: {exc})"
 
 
-def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], None] | None = None) -> list:
+def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], None] | None = None) -> Iterator:
+    """Extractions (or (file, reason) pairs) in the order of ``files``, yielded as they are ready.
+
+    Lazy on purpose: the caller maps each report to RDF while the workers
+    are still extracting the next ones."""
     if jobs <= 1 or len(files) < 4:
-        results = []
         for path in files:
-            results.append(extract_file(path))
+            yield extract_file(path)
             if progress:
                 progress(path)
-        return results
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = []
         for path, result in zip(files, pool.map(extract_file, files, chunksize=2)):
-            results.append(result)
+            yield result
             if progress:
                 progress(path)
-        return results
 
 
 def build(paths: Iterable[Path | str], jobs: int | None = None,

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from .store import atomic_write
 from .tables import Table
@@ -141,8 +142,12 @@ def gexf_bytes(graph: nx.DiGraph) -> bytes:
     for _, data in copy.nodes(data=True):
         hexa = data["colour"].lstrip("#")
         data["viz"] = {"color": {"r": int(hexa[0:2], 16), "g": int(hexa[2:4], 16), "b": int(hexa[4:6], 16), "a": 1.0}}
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(copy)
+    for meta in writer.xml.iter("meta"):  # networkx stamps today's date: drop it, so the same graph gives the same bytes
+        meta.attrib.pop("lastmodifieddate", None)
     buffer = io.BytesIO()
-    nx.write_gexf(copy, buffer, encoding="utf-8", prettyprint=True)
+    writer.write(buffer)
     return buffer.getvalue()
 
 

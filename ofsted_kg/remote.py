@@ -20,7 +20,7 @@ from rdflib.term import Identifier
 
 from .sparql import PROLOGUE, Rows, with_values
 from .store import new_dataset
-from .stores import Store, StoreError, credentials
+from .stores import Store, StoreError, Triples, credentials
 from .vocab import ID
 
 TIMEOUT = 300
@@ -107,9 +107,9 @@ class RemoteStore(Store):
         names = result["head"].get("vars", [])
         return names, [{k: from_json(v) for k, v in b.items()} for b in result["results"]["bindings"]]
 
-    def put(self, graphs: dict[str, Graph]) -> None:
+    def put(self, graphs: dict[str, Triples]) -> None:
         for name, graph in graphs.items():
-            payload = graph.serialize(format="nt", encoding="utf-8")
+            payload = graph if isinstance(graph, bytes) else graph.serialize(format="nt", encoding="utf-8")
             Graph().parse(data=payload, format="nt")  # never send what does not parse back
             self._send("PUT", self._gsp(name), payload, {"Content-Type": "application/n-triples"})
 

@@ -32,12 +32,17 @@ from rdflib.term import Identifier
 
 from . import sparql
 from .store import atomic_write, format_for, new_dataset, save
-from .vocab import PREFIXES
+from .vocab import ID, OKG, PREFIXES
 
 REPORTS = """
 SELECT DISTINCT ?g ?sha ?file WHERE { GRAPH ?g { ?report okg:sha256 ?sha ; okg:sourceFile ?file } }
 ORDER BY ?g ?file"""
 DEFAULT_STORE = "oxigraph:build/store"
+Triples = Graph | bytes  # a graph to put: rdflib triples, or N-Triples bytes (as relinking produces them)
+
+
+def as_graph(triples: Triples) -> Graph:
+    return Graph().parse(data=triples, format="nt") if isinstance(triples, bytes) else triples
 
 
 class StoreError(RuntimeError):
@@ -61,7 +66,7 @@ class Store(ABC):
         """(variables, rows) of a SELECT over the union of all graphs."""
 
     @abstractmethod
-    def put(self, graphs: dict[str, Graph]) -> None:
+    def put(self, graphs: dict[str, Triples]) -> None:
         """Replace each named graph by the given triples."""
 
     @abstractmethod
@@ -113,7 +118,7 @@ class MemoryStore(Store):
         for name, graph in graphs.items():
             self.data.remove_graph(self.data.graph(URIRef(name)))
             target = self.data.graph(URIRef(name))
-            for triple in graph:
+            for triple in as_graph(graph):
                 target.add(triple)
 
     def drop(self, names):
@@ -157,6 +162,8 @@ class OxigraphStore(Store):
         except OSError as exc:
             self.close()
             raise StoreError(f"{self.path}: cannot open the Oxigraph store ({exc})") from exc
+        if write:
+            self._recover()
 
     @classmethod
     def in_memory(cls, store: ox.Store | None = None) -> OxigraphStore:
@@ -170,12 +177,29 @@ class OxigraphStore(Store):
         return sparql.select(self.store, query, bindings)
 
     def put(self, graphs):
-        for name, graph in graphs.items():
-            node = ox.NamedNode(name)
-            quads = [ox.Quad(sparql.to_oxigraph(s), sparql.to_oxigraph(p), sparql.to_oxigraph(o), node)
-                     for s, p, o in graph]
-            self.store.remove_graph(node) if self.store.contains_named_graph(node) else None
+        """Many new quads are bulk-loaded (3x faster than a transaction) under a journal; the rest is atomic.
+
+        The journal names the graphs being bulk-loaded before the load starts
+        and is cleared after it; a writer killed in between leaves it behind,
+        and the next writer drops those (possibly partial) graphs.  They are
+        all new, so nothing stored before is touched."""
+        new = sorted(n for n in graphs if not self.store.contains_named_graph(ox.NamedNode(n)))
+        quads = (q for n in new for q in _quads(n, graphs[n]))
+        if sum(_size(graphs[n]) for n in new) < BULK_MIN:  # one transaction is as fast, and leaves no small files
             self.store.extend(quads)
+        else:
+            self.store.extend([ox.Quad(JOURNAL, INCOMPLETE, ox.NamedNode(n), JOURNAL) for n in new])
+            self.store.bulk_extend(quads)
+            self.store.remove_graph(JOURNAL)
+        for name in sorted(set(graphs) - set(new)):
+            data = b"".join(f"{q.subject} {q.predicate} {q.object} .\n".encode() for q in _quads(name, graphs[name]))
+            self.store.update(f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data.decode()} }} }}")
+
+    def _recover(self) -> None:
+        """Drop the graphs a killed writer was bulk-loading (see :meth:`put`)."""
+        for quad in list(self.store.quads_for_pattern(JOURNAL, INCOMPLETE, None, JOURNAL)):
+            self.store.remove_graph(quad.object)
+        self.store.remove_graph(JOURNAL) if self.store.contains_named_graph(JOURNAL) else None
 
     def drop(self, names):
         for name in names:
@@ -219,6 +243,22 @@ class OxigraphStore(Store):
         if self._lock:
             self._lock.close()
             self._lock = None
+
+
+BULK_MIN = 20_000  # quads
+JOURNAL, INCOMPLETE = ox.NamedNode(f"{ID}graph/incomplete"), ox.NamedNode(str(OKG.incompleteGraph))
+
+
+def _size(triples: Triples) -> int:
+    return triples.count(b"\n") if isinstance(triples, bytes) else len(triples)
+
+
+def _quads(name: str, triples: Triples):
+    """The triples as Oxigraph quads in graph ``name`` (N-Triples bytes are parsed by Oxigraph, in Rust)."""
+    node = ox.NamedNode(name)
+    if isinstance(triples, bytes):
+        return (ox.Quad(t.subject, t.predicate, t.object, node) for t in ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    return (ox.Quad(sparql.to_oxigraph(s), sparql.to_oxigraph(p), sparql.to_oxigraph(o), node) for s, p, o in triples)
 
 
 def credentials(host: str) -> tuple[str, str] | None:

@@ -20,7 +20,7 @@ from .vocab import OKG
 @dataclass(frozen=True, eq=False)  # hashed by identity: one matcher per process
 class ThemeMatcher:
     cues: dict[tuple[str, ...], tuple[URIRef, str]]  # cue as a tuple of words -> (theme, cue as written)
-    longest: int
+    longest: dict[str, int]  # first word of a cue -> words in the longest cue starting with it
     labels: dict[URIRef, str]
     framework: dict[URIRef, frozenset[URIRef]]  # National Framework concept -> related themes
 
@@ -35,7 +35,8 @@ def _tag(m: ThemeMatcher, text: str) -> dict[URIRef, list[str]]:
     found: dict[URIRef, list[str]] = {}
     i = 0
     while i < len(words):
-        for n in range(min(m.longest, len(words) - i), 0, -1):
+        longest = m.longest.get(words[i], 0)  # most words start no cue: skip them without slicing
+        for n in range(min(longest, len(words) - i), 0, -1):
             hit = m.cues.get(tuple(words[i:i + n]))
             if hit:
                 found.setdefault(hit[0], []).append(hit[1])
@@ -69,5 +70,8 @@ def matcher() -> ThemeMatcher:
     framework = {}
     for concept in graph.subjects(SKOS.inScheme, OKG.NationalFrameworkScheme):
         framework[concept] = frozenset(graph.objects(concept, SKOS.relatedMatch))
-    return ThemeMatcher(cues, max(len(k) for k in cues), labels, framework)
+    longest: dict[str, int] = {}
+    for key in cues:
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return ThemeMatcher(cues, longest, labels, framework)
 

@@ -106,10 +106,13 @@ def update_store(store: Store, files: list[Path], extractor: Extractor, jobs: in
     touched |= {authority_key(g) for g in [*graphs, *old]} - {None}
     touched |= pending(store)  # authorities a killed run stored reports for but never re-linked
     _mark_pending(store, touched)
-    store.put(graphs)  # new graphs first: a run killed here loses nothing already stored
-    store.drop(old)
+
+    def write_reports() -> None:  # new graphs first: a run killed here loses nothing already stored
+        store.put(graphs)
+        store.drop(old)
+
+    relink(store, sorted(touched), jobs, fresh=graphs, superseded=old, meanwhile=write_reports)
     done.replaced = old
-    relink(store, sorted(touched), jobs, fresh=graphs)
     store.drop([PENDING])
     done.relinked = sorted(touched)
     return done
@@ -168,17 +171,18 @@ def _superseded(known: dict[str, ReportEntry], graphs: dict[str, Graph], done: U
     return sorted(old)
 
 
-def relink(store: Store, keys: list[str], jobs: int = 1, fresh: dict[str, Graph] | None = None) -> None:
+def relink(store: Store, keys: list[str], jobs: int = 1, fresh: dict[str, Graph] | None = None,
+           superseded: list[str] = (), meanwhile: Callable[[], None] | None = None) -> None:
     """Re-derive links and follow-through for each authority key from its report graphs.
 
     Report graphs just built are taken from ``fresh`` rather than read back
-    from the store; authorities are derived in ``jobs`` forked processes,
-    which see those graphs without copying them (fork shares the memory)."""
-    names = store.graph_names()
-    if str(THEMES_GRAPH) not in names:
-        vocabulary = Graph().parse(themes_file(), format="turtle")
-        store.put({str(THEMES_GRAPH): vocabulary})
+    from the store, and ``superseded`` ones are left out, so the store need
+    not hold the new reports yet: ``meanwhile`` (writing them) runs while
+    the authorities are derived in ``jobs`` forked processes, which see the
+    graphs without copying them (fork shares the memory).  The derived
+    graphs are stored only after ``meanwhile`` has finished."""
     fresh = fresh or {}
+    names = sorted((set(store.graph_names()) | set(fresh)) - set(superseded))
     work: dict[str, list[Graph]] = {}
     for key in keys:
         reports = [n for n in names if authority_key(n) == key and "/report/" in n]
@@ -188,31 +192,39 @@ def relink(store: Store, keys: list[str], jobs: int = 1, fresh: dict[str, Graph]
         stored = [n for n in reports if n not in fresh]
         fetched = store.fetch(stored) if stored else None
         work[key] = [fresh[n] if n in fresh else fetched.graph(URIRef(n)) for n in reports]
+    order = sorted(work, key=lambda k: (-sum(len(g) for g in work[k]), k))  # biggest first: workers finish together
     _UNITS.clear()
     _UNITS.update(work)
     try:
         if jobs > 1 and len(work) > 1:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-                derived = list(pool.map(_derive, sorted(work)))
+                pending = pool.map(_derive, order)
+                if meanwhile:
+                    meanwhile()
+                derived = dict(zip(order, pending))
         else:
-            derived = [_derive(key) for key in sorted(work)]
+            if meanwhile:
+                meanwhile()
+            derived = {key: _derive(key) for key in order}
     finally:
         _UNITS.clear()
-    for key, (links, follow) in zip(sorted(work), derived):
-        links_name, follow_name = derived_names(key)
-        store.put({links_name: Graph().parse(data=links, format="nt"),
-                   follow_name: Graph().parse(data=follow, format="nt")})
+    out: dict[str, Graph | bytes] = {}
+    if str(THEMES_GRAPH) not in names:
+        out[str(THEMES_GRAPH)] = Graph().parse(themes_file(), format="turtle")
+    for key, (links, follow) in derived.items():  # N-Triples: the store parses them
+        out.update(zip(derived_names(key), (links, follow)))
+    store.put(out)
 
 
 _UNITS: dict[str, list[Graph]] = {}  # authority key -> its report graphs, for forked workers to read
 
 
-def _derive(key: str) -> tuple[str, str]:
+def _derive(key: str) -> tuple[bytes, bytes]:
     """(links, follow-through) of one authority as N-Triples, from a read-only union of its report graphs."""
     reports = _UNITS[key]
     links = derive_links(ReadOnlyGraphAggregate(reports))
     follow = derive_follow_through(ReadOnlyGraphAggregate([*reports, links]))
-    return links.serialize(format="nt"), follow.serialize(format="nt")
+    return links.serialize(format="nt", encoding="utf-8"), follow.serialize(format="nt", encoding="utf-8")
 
 
 def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:

@@ -97,3 +97,39 @@ def test_export_from_a_store_is_written_atomically(tmp_path, suffix):
     result = run("export", spec, "-o", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.stat().st_size > 0 and not list(tmp_path.glob(f".graph{suffix}.*"))
+
+
+KILLED_BULK_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from rdflib import Graph, Literal, URIRef
+from ofsted_kg.stores import OxigraphStore
+
+class Dying(Graph):  # a big graph that kills its process when the bulk load is half-way through reading it
+    def __iter__(self):
+        for i, triple in enumerate(super().__iter__()):
+            if i == len(self) // 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield triple
+
+graph = Dying()
+graph.addN((URIRef(f"urn:x:s{i}"), URIRef("urn:x:p"), Literal(i), graph) for i in range(100000))
+store = OxigraphStore(Path(sys.argv[1]), write=True)
+store.put({"urn:x:new-report": graph})
+"""
+
+
+def test_a_bulk_write_killed_part_way_is_undone_by_the_next_writer(tmp_path):
+    """New graphs are bulk-loaded outside a transaction, under a journal: a kill leaves no partial graph behind."""
+    path = tmp_path / "store"
+    assert run("build", str(SAMPLES), "--store", f"oxigraph:{path}", "--jobs", "1", cwd=tmp_path).returncode == 0
+    with OxigraphStore(path) as store:
+        before, names = store.reports(), store.graph_names()
+    dead = subprocess.run([sys.executable, "-c", KILLED_BULK_WRITE, str(path)], capture_output=True, timeout=300)
+    assert dead.returncode == -signal.SIGKILL
+    with OxigraphStore(path) as reader:  # a reader sees the journal the writer left
+        assert reader.graph_names() == sorted([*names, "https://w3id.org/ofsted-kg/id/graph/incomplete"])
+    with OxigraphStore(path, write=True) as store:  # the next writer drops the partial graph and the journal
+        assert store.graph_names() == names and store.reports() == before
+    again = run("build", str(SAMPLES), "--store", f"oxigraph:{path}", "--jobs", "1", cwd=tmp_path)
+    assert again.returncode == 0 and "5 unchanged (skipped)" in again.stdout, again.stdout

@@ -418,3 +418,20 @@ def test_graph_names_agree(seed_build, seed_oxigraph):
     for key in (STOCKPORT, STOKE, TRAFFORD):
         assert set(derived_names(key)) <= set(names)
     assert sum("/report/" in n for n in names) == 5 and all(n.startswith(str(ID)) for n in names)
+
+
+def test_next_writer_drops_graphs_a_killed_bulk_write_left_partial(tmp_path, seed_nquads):
+    """The state a writer killed inside ``bulk_extend`` can leave: its journal and part of a new graph."""
+    from ofsted_kg.stores import INCOMPLETE, JOURNAL
+
+    path = tmp_path / "store"
+    with OxigraphStore(path, write=True) as store:
+        build([SAMPLES], jobs=1, store=store)
+        partial = ox.NamedNode("https://w3id.org/ofsted-kg/id/visit/E08000007/inspection/2030-01-01/report/0")
+        store.store.extend([ox.Quad(JOURNAL, INCOMPLETE, partial, JOURNAL),
+                            ox.Quad(partial, ox.NamedNode("urn:x:p"), ox.Literal("half"), partial)])
+    with OxigraphStore(path) as reader:
+        assert partial.value in reader.graph_names()
+    with OxigraphStore(path, write=True) as store:
+        assert partial.value not in store.graph_names() and JOURNAL.value not in store.graph_names()
+        assert oxigraph_dump(store, tmp_path) == seed_nquads

@@ -116,6 +116,17 @@ def test_gexf_parses_with_colours(tmp_path):
     assert g.nodes[ID + "fu2"]["kind"] == "follow-up"
 
 
+def test_gexf_is_the_same_bytes_on_another_day(tmp_path, monkeypatch):
+    """networkx stamps GEXF with today's date; ofsted-kg drops it so the same graph gives the same file."""
+    import time
+
+    assert run(str(FIXTURE), "-o", str(tmp_path / "a.gexf")).exit_code == 0
+    monkeypatch.setattr(time, "strftime", lambda *_args: "1999-12-31")
+    assert run(str(FIXTURE), "-o", str(tmp_path / "b.gexf")).exit_code == 0
+    assert (tmp_path / "a.gexf").read_bytes() == (tmp_path / "b.gexf").read_bytes()
+    assert b"lastmodifieddate" not in (tmp_path / "a.gexf").read_bytes()
+
+
 def test_svg_is_xml_with_a_legend_in_words_and_identical_twice(seed_file, tmp_path):
     for name in ("a.svg", "b.svg"):
         result = run(str(seed_file), "-o", str(tmp_path / name), "--authority", "stockport")
