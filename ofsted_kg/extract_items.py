@@ -60,6 +60,7 @@ REFERENCES = [
     re.compile(rf"previous\s+{KIND_WORDS}\s+of the local authority.{{0,80}}?was in (?P<when>{MONTH_RE}\s+\d{{4}})"
                rf"\.\s+the local authority was judged (?:to be )?(?P<grade>{GRADE_RE})", re.IGNORECASE),
 ]
+YEAR_DIGITS = re.compile(r"\d{4}")
 
 
 def section_role(heading: str) -> tuple[str, str | None]:
@@ -150,6 +151,8 @@ def read_references(ext: Extraction, blocks: list[Block]) -> None:
 
 def _add_references(ext: Extraction, block: Block, finding_ordinal: int | None) -> None:
     """Kind, month (or year) and the grade the text gives of each earlier visit named in a block."""
+    if not YEAR_DIGITS.search(block.text):  # every pattern needs a four-digit year: most blocks have none
+        return
     seen = {r.span.start for r in ext.references}
     for pattern in REFERENCES:
         for match in pattern.finditer(block.text):

@@ -159,11 +159,12 @@ def _lines_with_boxes(textpage, text: str) -> tuple[list[str], list[tuple[float,
     boxes: list[tuple[float, float] | None] = []
     index = 0
     for raw in text.split("\n"):
-        letters = [i for i, ch in enumerate(raw) if ch.isalnum()]
+        first = next((i for i, ch in enumerate(raw) if ch.isalnum()), None)  # lines start and end on letters
         box = None
-        if letters:
-            _, _, _, top = textpage.get_charbox(index + letters[0])
-            _, bottom, _, _ = textpage.get_charbox(index + letters[-1])
+        if first is not None:
+            last = next(i for i in range(len(raw) - 1, first - 1, -1) if raw[i].isalnum())
+            _, _, _, top = textpage.get_charbox(index + first)
+            _, bottom, _, _ = textpage.get_charbox(index + last)
             box = (bottom, top) if top > bottom else None
         lines.append(raw.rstrip("\r"))
         boxes.append(box)

@@ -3,16 +3,36 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 
-OKG = Namespace("https://w3id.org/ofsted-kg/ontology#")
+
+
+class CachedNamespace(Namespace):
+    """A Namespace whose ``NS.term`` attributes are built once.
+
+    rdflib builds and validates a new URIRef on every attribute access; the
+    mapping and linking loops ask for the same few dozen terms ~10^5 times."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # copy/pickle probe dunders: not terms
+            raise AttributeError(name)
+        return _term(self, name)
+
+
+@lru_cache(maxsize=None)
+def _term(namespace: Namespace, name: str) -> URIRef:
+    return Namespace.term(namespace, name)
+
+
+OKG = CachedNamespace("https://w3id.org/ofsted-kg/ontology#")
 ID = Namespace("https://w3id.org/ofsted-kg/id/")
 THEME = Namespace("https://w3id.org/ofsted-kg/id/theme/")
 NF = Namespace("https://w3id.org/ofsted-kg/id/national-framework/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
+OA = CachedNamespace("http://www.w3.org/ns/oa#")
+ORG = CachedNamespace("http://www.w3.org/ns/org#")
+SCHEMA = CachedNamespace("https://schema.org/")
 STATS = Namespace("http://statistics.data.gov.uk/id/statistical-geography/")
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 LINKS_GRAPH = ID["graph/links"]

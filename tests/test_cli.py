@@ -123,3 +123,23 @@ def test_installed_console_script_runs(tmp_path):
     assert done.returncode == 0, done.stderr
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert "ofsted-kg" in version.stdout
+
+
+def test_every_verb_loads_its_own_command_and_help_lists_them_all():
+    import click
+
+    from ofsted_kg.cli.main import VERBS
+
+    for verb in VERBS:
+        command = cli.get_command(click.Context(cli), verb)
+        assert isinstance(command, click.Command) and command.name == verb
+    listing = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"  {verb} " in listing for verb in VERBS)
+    assert CliRunner().invoke(cli, ["frobnicate"]).exit_code == 2
+
+
+def test_build_does_not_import_the_views_or_the_server():
+    code = ("import sys; from ofsted_kg.cli.main import cli; cli.get_command(None, 'build'); "
+            "print(sorted(m for m in ('networkx', 'jinja2', 'ofsted_kg.serve') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
