@@ -52,7 +52,7 @@ from ofsted_kg.update import relink
 from ofsted_kg.validate import units
 with OxigraphStore(Path(sys.argv[1]), write=True) as store:
     keys = sorted(units(store))
-    t = time.perf_counter(); relink(store, [k for k in keys if k]); whole = time.perf_counter() - t
+    t = time.perf_counter(); relink(store, [k for k in keys if k], 2); whole = time.perf_counter() - t
 print(f"re-linked {len(keys)} authorities in {whole:.1f} s")
 """
 ADD_ONE = """

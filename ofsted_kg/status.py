@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Statements that settle the question, strongest first.  (pattern, status)
 EXPLICIT = [
@@ -75,6 +76,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.split(text) if s.strip()]
 
 
+@lru_cache(maxsize=1 << 16)  # a finding is evidence for several recommendations: assess it once
 def explicit_status(text: str) -> tuple[str, str] | None:
     for pattern, status in EXPLICIT:
         match = re.search(pattern, text, re.IGNORECASE)
@@ -85,6 +87,12 @@ def explicit_status(text: str) -> tuple[str, str] | None:
 
 def weigh(sentence: str) -> tuple[float, float, list[str]]:
     """(positive, negative, cues) of one sentence."""
+    positive, negative, cues = _weigh(sentence)
+    return positive, negative, list(cues)
+
+
+@lru_cache(maxsize=1 << 16)
+def _weigh(sentence: str) -> tuple[float, float, tuple[str, ...]]:
     cues: list[str] = []
     negated = [m.group(0) for m in NEGATED_STRONG_RE.finditer(sentence)]
     rest = NEGATED_STRONG_RE.sub(" ", sentence)
@@ -103,7 +111,15 @@ def weigh(sentence: str) -> tuple[float, float, list[str]]:
             break
     if CONTRAST.match(sentence):
         positive, negative = positive * 1.3, negative * 1.3
-    return positive, negative, cues
+    return positive, negative, tuple(cues)
+
+
+@lru_cache(maxsize=1 << 14)
+def _sentence_words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The sentences of an evidence paragraph (in order), each with its words."""
+    from .similarity import tokens
+
+    return tuple((sentence, frozenset(tokens(sentence))) for sentence in sentences(text))
 
 
 RANK_WEIGHTS = (1.0, 0.6, 0.4, 0.3, 0.2)  # the best-matching evidence speaks loudest
@@ -111,8 +127,6 @@ RANK_WEIGHTS = (1.0, 0.6, 0.4, 0.3, 0.2)  # the best-matching evidence speaks lo
 
 def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdict:
     """Status from evidence paragraphs, best first; ``relevant`` picks, per paragraph, the words that make a sentence count."""
-    from .similarity import tokens
-
     positive = negative = 0.0
     cues: list[str] = []
     explicit = None
@@ -120,12 +134,14 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdi
         found = explicit_status(text)
         if found and explicit is None:
             explicit = found
-        parts = sentences(text)
-        chosen = parts if not relevant else [s for s in parts if relevant[i] & set(tokens(s))] or parts[:1]
+        parts = _sentence_words(text)
+        every = [sentence for sentence, _ in parts]
+        chosen = every if not relevant else [s for s, words in parts if relevant[i] & words] or every[:1]
         rank = RANK_WEIGHTS[min(i, len(RANK_WEIGHTS) - 1)]
+        first = every[0] if every else None
         for sentence in chosen:
-            p, q, c = weigh(sentence)
-            weight = rank * (1.5 if sentence == parts[0] else 1.0)  # a paragraph's first sentence states its point
+            p, q, c = _weigh(sentence)
+            weight = rank * (1.5 if sentence == first else 1.0)  # a paragraph's first sentence states its point
             positive, negative = positive + p * weight, negative + q * weight
             cues += c
     verdict = Verdict("partially-addressed", positive, negative, cues)
