@@ -42,8 +42,9 @@ def open_file(path: Path) -> ox.Store:
     return store
 
 
+@lru_cache(maxsize=1 << 16)
 def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Identifier | None:
-    """An Oxigraph term as the equivalent rdflib term."""
+    """An Oxigraph term as the equivalent rdflib term (cached: result rows repeat IRIs, dates and labels)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):

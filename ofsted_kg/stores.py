@@ -191,6 +191,7 @@ class OxigraphStore(Store):
             self.store.extend([ox.Quad(JOURNAL, INCOMPLETE, ox.NamedNode(n), JOURNAL) for n in new])
             self.store.bulk_extend(quads)
             self.store.remove_graph(JOURNAL)
+            self._bulk_loaded = True
         for name in sorted(set(graphs) - set(new)):
             data = b"".join(f"{q.subject} {q.predicate} {q.object} .\n".encode() for q in _quads(name, graphs[name]))
             self.store.update(f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data.decode()} }} }}")
@@ -236,9 +237,18 @@ class OxigraphStore(Store):
         atomic_write(Path(path), payload)
         return Path(path)
 
+    def optimize(self) -> None:
+        """Compact the files bulk loads leave behind: queries read 3-5x fewer of them (0.31 s -> 0.17 s for
+        the follow-through table of the corpus); costs ~0.7 s for the whole corpus."""
+        self.store.optimize()
+        self._bulk_loaded = False
+
     def close(self):
         if getattr(self, "store", None) is not None:
-            self.store.flush() if self._lock else None
+            if self._lock:
+                self.store.flush()
+                if getattr(self, "_bulk_loaded", False):
+                    self.optimize()
             self.store = None
         if self._lock:
             self._lock.close()
