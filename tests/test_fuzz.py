@@ -23,6 +23,7 @@ message) to ``$OFSTED_KG_FUZZ_SAVE`` or ``<tmp>/ofsted-kg-fuzz``: copy it into
 from __future__ import annotations
 
 import faulthandler
+import gc
 import hashlib
 import os
 import re
@@ -340,16 +341,29 @@ FIXED_BUGS = {  # each found by fuzzing, fixed, and kept here as a regression ca
 REPLAYS = sorted(p for p in REGRESSIONS.iterdir() if p.suffix in {".txt", ".pdf"})
 
 
+def _seconds(path: Path):
+    """Time one extraction with the test process's own heap frozen out of the collector.
+
+    After hundreds of tests the heap holds whole corpus graphs; every collection the extraction triggers would
+    walk them, which measures the test session, not the reader. Freezing moves them out of the collector's way
+    so the ratio below compares the reader's own work on both inputs.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        started = time.perf_counter()
+        with watchdog():
+            result = extract_file(path)
+        return result, time.perf_counter() - started
+    finally:
+        gc.unfreeze()
+
+
 @pytest.fixture(scope="module")
 def real_report_seconds() -> float:
     """How long the largest sample report (90 KB) takes: the yardstick for 'no quadratic path'."""
     largest = max(TEXT_FILES, key=lambda p: p.stat().st_size)
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        extract_file(largest)
-        times.append(time.perf_counter() - started)
-    return min(times)
+    return min(_seconds(largest)[1] for _ in range(3))
 
 
 def test_regression_folder_is_not_empty():
@@ -363,12 +377,13 @@ def test_regression_folder_is_not_empty():
     for p in REPLAYS])
 def test_replay_regression(path, real_report_seconds):
     data = path.read_bytes()
-    started = time.perf_counter()
-    with watchdog():
-        result = extract_file(path)
-    elapsed = time.perf_counter() - started
+    result, elapsed = _seconds(path)
     check_result(path, data, result, elapsed, save=False)  # already saved: it is in the folder
     bound = max(12 * real_report_seconds, 0.25)  # linear inputs here take under 5x; the quadratic ones 50x+
+    for _ in range(2):  # a busy machine can stall one run; a quadratic path is slow every time
+        if elapsed < bound:
+            break
+        elapsed = min(elapsed, _seconds(path)[1])
     assert elapsed < bound, f"{path.name} took {elapsed:.2f} s; the largest real report takes {real_report_seconds:.3f} s"
 
 
