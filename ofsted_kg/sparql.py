@@ -111,7 +111,7 @@ def select(engine: Engine, query: str, bindings: dict[str, Identifier] | None = 
     if isinstance(engine, ox.Store):
         result = engine.query(PROLOGUE + with_values(query, bindings), use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
-        rows = [{n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in result]
+        rows = [{n: to_rdflib(term) for n, term in zip(names, sol) if term is not None} for sol in result]
         return names, rows
     result = engine.query(query, initNs=PREFIXES, initBindings=bindings)
     names = [str(v) for v in result.vars or []]

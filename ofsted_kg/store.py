@@ -9,6 +9,7 @@ gives the same bytes.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,10 @@ STANDARD_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs
                      "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
                      "prov": "http://www.w3.org/ns/prov#"}
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+# rdflib writes these raw inside N-Triples/N-Quads literals; Oxigraph escapes them. Escaping them the same way
+# keeps the canonical form one byte sequence whichever engine wrote it.
+_RAW = re.compile("[\x00-\x08\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SHORT = {"\b": "\\b", "\t": "\\t", "\x0c": "\\f"}
 
 
 class FormatError(ValueError):
@@ -51,10 +56,15 @@ def load(paths: list[Path] | Path) -> Dataset:
     return data
 
 
+def _escape_raw(text: str) -> str:
+    return _RAW.sub(lambda m: _SHORT.get(m[0]) or f"\\u{ord(m[0]):04X}", text)
+
+
 def canonical_nquads(data: Dataset) -> str:
     """Sorted N-Quads: the canonical form used to compare builds byte for byte."""
-    text = data.serialize(format="nquads")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    text = _escape_raw(data.serialize(format="nquads"))
+    # split at "\n" only: splitlines() also breaks at U+2028, U+0085…, which N-Quads leaves raw inside literals
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -67,7 +77,7 @@ def serialise(data: Dataset, fmt: str) -> str:
         return data.serialize(format=fmt)
     union = union_graph(data)
     if fmt == "nt":
-        lines = sorted({line for line in union.serialize(format="nt").splitlines() if line.strip()})
+        lines = sorted({line for line in _escape_raw(union.serialize(format="nt")).split("\n") if line.strip()})
         return "\n".join(lines) + "\n"
     return union.serialize(format=fmt)
 

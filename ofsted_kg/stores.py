@@ -231,9 +231,9 @@ class OxigraphStore(Store):
         else:  # triples-only formats get the union of all graphs
             union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
             payload = union.serialize(format=fmt)
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
-            lines = sorted({line for line in payload.decode("utf-8").splitlines() if line.strip()})
-            payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):  # sorted as bytes: UTF-8 keeps code-point order
+            lines = sorted({line for line in payload.split(b"\n") if line.strip()})  # str.splitlines would also
+            payload = b"\n".join(lines) + b"\n" if lines else b""  # split at U+2028 inside literals
         atomic_write(Path(path), payload)
         return Path(path)
 

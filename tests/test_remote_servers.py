@@ -314,6 +314,23 @@ def test_graphs_equal_the_embedded_store(backend, seeded, embedded_seed):
     assert remote == embedded, difference(remote, embedded, "on the server", "embedded")
 
 
+def test_export_is_the_embedded_export_byte_for_byte(backend, seeded, embedded_seed, tmp_path):
+    """Canonical N-Quads of the server's copy (its own system graphs, and a shared endpoint's foreign ones, left
+    out) equal the embedded store's file."""
+    mine = {line for line in embedded_seed.dump(tmp_path / "embedded.nq").read_bytes().split(b"\n") if line}
+    ours = {f"<{name}>".encode() for name in backend.ours(seeded)}
+    theirs = {line for line in seeded.dump(tmp_path / "server.nq").read_bytes().split(b"\n")
+              if line and line.rsplit(b" ", 2)[-2] in ours}
+    assert theirs == mine, difference(theirs, mine, "server export", "embedded export")
+
+
+def test_a_payload_that_does_not_parse_is_never_sent(backend, seeded):
+    name = f"{OURS}graph/test-malformed-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(StoreError, match="not sent"):
+        seeded.put({name: b'<http://example.org/s> <http://example.org/p> "unterminated .\n'})
+    assert name not in seeded.graph_names()
+
+
 @pytest.mark.parametrize("name", QUERIES)
 def test_shipped_query_same_rows(name, seeded, embedded_seed):
     text = find_query(name).text

@@ -400,6 +400,23 @@ def test_canonical_nquads_from_both_writers_are_identical(tmp_path, seed_build, 
     assert a == b
 
 
+@pytest.mark.parametrize("text", ["a\u2028b", "form\x0cfeed", "next\x85line", "para\u2029graph", "group\x1dsep",
+                                  "tab\tbell\x07del\x7f", "nonchar\ufffe"])
+def test_canonical_nquads_keep_a_literal_with_a_unicode_line_break_whole(text, tmp_path):
+    """N-Quads escape only \\n and \\r; str.splitlines() would also cut at these, splitting a quad in two."""
+    data = Dataset()
+    data.graph(URIRef(f"{ID}graph/g")).add((URIRef(f"{ID}s"), URIRef(f"{ID}p"), Literal(text)))
+    from_rdflib = save(data, tmp_path / "rdflib.nq")
+    store = OxigraphStore.in_memory()
+    store.put({f"{ID}graph/g": data.graph(URIRef(f"{ID}graph/g"))})
+    from_oxigraph = store.dump(tmp_path / "oxigraph.nq")
+    for path in (from_rdflib, from_oxigraph):
+        back = Dataset()
+        back.parse(str(path), format="nquads")
+        assert [o for _, _, o, _ in back.quads()] == [Literal(text)], path.name
+    assert from_rdflib.read_bytes() == from_oxigraph.read_bytes()
+
+
 def test_fetch_gives_the_same_terms_on_both_engines(seed_build, seed_oxigraph):
     """A graph read back from Oxigraph compares equal, term for term, in rdflib (which tells
     ``Literal("x")`` from ``Literal("x", datatype=XSD.string)``, though RDF 1.1 says they are one term)."""
