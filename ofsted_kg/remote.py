@@ -6,8 +6,8 @@ N-Triples written by Oxigraph's serialiser and parsed back before sending:
 some servers (Virtuoso 7.2) load a malformed body *partially* before
 failing, so nothing unchecked may go out.  Exports fetch every graph as
 N-Triples into an in-memory Oxigraph store, which writes the file, so a
-server's export is byte for byte the embedded store's.  Query values are bound by a
-``VALUES`` block of RDF terms in N-Triples syntax at the head of the WHERE
+server's export is byte for byte the embedded store's.  Query values are
+bound by a ``VALUES`` block of RDF terms in N-Triples syntax at the head of the WHERE
 group (:func:`ofsted_kg.sparql.with_values`), never by pasting user text.
 """
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-
 from pathlib import Path
 
 import pyoxigraph as ox

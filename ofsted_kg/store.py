@@ -26,7 +26,7 @@ STANDARD_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 # rdflib writes these raw inside N-Triples/N-Quads literals; Oxigraph escapes them. Escaping them the same way
 # keeps the canonical form one byte sequence whichever engine wrote it.
-_RAW = re.compile("[\x00-\x08\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_RAW = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SHORT = {"\b": "\\b", "\t": "\\t", "\x0c": "\\f"}
 
 

@@ -401,7 +401,7 @@ def test_canonical_nquads_from_both_writers_are_identical(tmp_path, seed_build, 
 
 
 @pytest.mark.parametrize("text", ["a\u2028b", "form\x0cfeed", "next\x85line", "para\u2029graph", "group\x1dsep",
-                                  "tab\tbell\x07del\x7f", "nonchar\ufffe"])
+                                  "tab\tbell\x07del\x7f", "nonchar\ufffe\uffff"])
 def test_canonical_nquads_keep_a_literal_with_a_unicode_line_break_whole(text, tmp_path):
     """N-Quads escape only \\n and \\r; str.splitlines() would also cut at these, splitting a quad in two."""
     data = Dataset()
