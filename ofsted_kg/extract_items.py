@@ -27,15 +27,13 @@ SECTIONS: list[tuple[str, str, str | None]] = [
      r"|previous ofsted inspections|local leadership|children living in this area|child protection in this area"
      r"|children looked after in this area|summary for children and young people|the inspection team"
      r"|what the inspection judgements mean.*|inspection judgements about the local authority|section \d.*", "skip", None),
-    (r".*", "findings", None),
-]
+]  # any other heading opens findings
 # Headings that open findings even in the middle of a recommendation list: judgement areas and findings titles.
 FINDINGS_HEADING = re.compile(
     rf"findings|strengths|progress since|summary|overview|information about|judgements? (mean|about|on)|the inspection team"
     rf"|graded judgement|[:\s](is\s+)?({GRADE_RE})$|^the local safeguarding children board( \(lscb\))?$",
     re.IGNORECASE)
 GENERIC_HEADINGS = re.compile(r"^(inspection findings|summary|summary of key findings|key findings)$", re.IGNORECASE)
-LSCB_HEADING = re.compile(r"local safeguarding children board|\blscb\b|safeguarding children board", re.IGNORECASE)
 # Paragraphs that are never findings wherever they stand.
 BOILERPLATE = re.compile(
     r"^(dear |yours sincerely|i am copying this letter|ofsted will take the findings|this letter summarises"
@@ -47,6 +45,15 @@ BOILERPLATE = re.compile(
     r"|the inspection (team|of the local authority) |the review of the local safeguarding|judgement grade"
     r"|this visit was (one of|the)|overall effectiveness|children.s services in .{2,60} (are|is) )",
     re.IGNORECASE)
+NEEDS_TO_IMPROVE = re.compile(r"^what does the .{0,60}? need to improve\??\s*")
+LIST_OPENING = re.compile(r"^(priority and immediate action|areas? for priority action|areas? for improvement|recommendations?)\b")
+LSCB_SECTION = re.compile(r"^(?:section \d+\W+)?(?:what does the |the |inspection findings\W+the "
+                          r"|(?:the )?(?:review of )?the effectiveness of the )?"
+                          r"(?:local safeguarding children board|lscb)\b", re.IGNORECASE)
+LA_SECTION = re.compile(r"^(?:section \d+\W+)?(?:what does the local authority|the local authority\b|the experiences and progress"
+                        r"|leadership, management and governance|the graded judgement)", re.IGNORECASE)
+CONTENTS_LINE = re.compile(r"\s\d{1,3}\s.*\s\d{1,3}(?:\s|$)")
+LEAD_IN = re.compile(r"(?:should|must|needs? to) take the following actions?\.?$|:$", re.IGNORECASE)
 FRAMEWORK_TAG = re.compile(r"\(((?:outcome|enabler|principle)\s+\w+(?:\s+and\s+\w+)?)[,;]?\s*(?:the\s+)?national\s+framework\)", re.IGNORECASE)
 NONE_FOUND = re.compile(r"did not find any|there are no (areas|recommendations)|none identified", re.IGNORECASE)
 
@@ -64,30 +71,44 @@ YEAR_DIGITS = re.compile(r"\d{4}")
 
 
 def section_role(heading: str) -> tuple[str, str | None]:
+    """The role a heading opens; 'What does the LA need to improve? Priority and immediate action Leadership'
+    (headings the PDF ran together) opens the list its first named list heading says."""
     text = heading.strip().rstrip("?:").strip().lower()
     for pattern, role, kind in SECTIONS:
         if re.fullmatch(pattern, text):
             return role, kind
-    return "findings", None
+    opening = LIST_OPENING.match(NEEDS_TO_IMPROVE.sub("", text))
+    return section_role(opening.group(1)) if opening else ("findings", None)
+
+
+def part_of(heading: str, part: str) -> str:
+    """The body a section's items are addressed to: an LSCB section title switches to the LSCB, a local
+    authority section title back; contents lines (with page numbers) and other headings change nothing."""
+    if CONTENTS_LINE.search(heading):
+        return part
+    if LSCB_SECTION.match(heading):
+        return "LSCB"
+    return "local authority" if LA_SECTION.match(heading) else part
 
 
 def read_items(ext: Extraction, blocks: list[Block]) -> None:
     """Walk the blocks once, collecting recommendations and findings by section."""
     role, rec_kind, section = "front", None, ""
     part = "LSCB" if ext.kind == "lscb-review" else "local authority"
-    after_items = False
+    after_items, item_shape = False, None
     for block in blocks:
         if block.shape == "heading":
             new_role, new_kind = section_role(block.text)
-            if new_role == "findings" and (block.text.endswith(":") or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
-                continue  # a list's lead-in or a grade cell: not a new section
+            lead_in = block.text.endswith(":") and not (role == "recs" and FINDINGS_HEADING.search(block.text))
+            if new_role == "findings" and (lead_in or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
+                continue  # a list's lead-in or a grade cell: not a new section ('... has the following strengths:' is)
             if role == "recs" and new_role == "findings" and not FINDINGS_HEADING.search(block.text):
                 continue  # a sub-heading inside a list of recommendations ('Quality of work with children')
-            if LSCB_HEADING.search(block.text) and new_role == "findings" and role != "front":
-                part = "LSCB"
+            if role != "front" and ext.kind != "lscb-review":
+                part = part_of(block.text, part)
             if role == "front" and new_role == "findings" and not _opens_findings(block, ext):
                 continue
-            role, rec_kind, after_items = new_role, new_kind, False
+            role, rec_kind, after_items, item_shape = new_role, new_kind, False, None
             if new_role == "findings" and not GENERIC_HEADINGS.match(block.text):
                 section = _section_name(block.text)
             continue
@@ -97,8 +118,18 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
             continue
         if role == "recs":
             if block.shape in {"bullet", "numbered"} and not NONE_FOUND.search(block.text):
-                _add_recommendation(ext, block, rec_kind or "recommendation", part)
-                after_items = True
+                if not after_items and LEAD_IN.search(block.text):
+                    continue  # 'the local authority should take the following action.'
+                item_shape = item_shape or block.shape
+                if block.shape == item_shape:
+                    kind = "recommendation" if ext.framework == "pre-2014" else rec_kind or "recommendation"
+                    _add_recommendation(ext, block, kind, part)
+                    after_items = True
+                    continue
+                if item_shape == "numbered":
+                    _extend_recommendation(ext, block)  # a sub-bullet of the numbered item above
+                    continue
+                role = "findings"  # a numbered paragraph after a bulleted list: the report's prose resumes
             elif after_items and block.words > 12:
                 role = "findings"  # the list is over; prose carries on
         if role == "findings" or (role == "front" and _opens_findings(block, ext)):
@@ -126,6 +157,16 @@ def _add_recommendation(ext: Extraction, block: Block, kind: str, part: str) -> 
     ordinal = len(ext.recommendations) + 1
     ext.recommendations.append(
         Recommendation(ordinal, kind, block.text, ext.span(block.start, block.end), part, tags))
+
+
+def _extend_recommendation(ext: Extraction, block: Block) -> None:
+    """Sub-bullets belong to the item above them: its span (and so its quoted text) runs on over them."""
+    if not ext.recommendations:
+        return
+    last = ext.recommendations[-1]
+    span = ext.span(last.span.start, block.end)
+    tags = last.framework_tags + tuple(m.group(1).lower() for m in FRAMEWORK_TAG.finditer(block.text))
+    ext.recommendations[-1] = Recommendation(last.ordinal, last.kind, span.text, span, last.part, tags)
 
 
 def _add_finding(ext: Extraction, block: Block, section: str) -> None:

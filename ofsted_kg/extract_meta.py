@@ -23,26 +23,31 @@ KINDS = [
     ("focused-visit", "ILACS", r"\bfocused visit to\b|findings of (?:the|a|our) focused visit"),
     ("inspection", "SIF", r"inspection of services for children in need of help and protection"),
     ("lscb-review", "SIF", r"review of the effectiveness of the local safeguarding children board"),
-    ("inspection", "ILACS", r"inspection of .{0,80}?children.s (?:social care )?services"),
-    ("jtai", "JTAI", r"joint targeted area inspection of"),
-    ("inspection", "pre-2014", r"inspection of safeguarding and looked after children services"
+    ("inspection", "pre-2014", r"inspection of (?:safeguarding and )?looked after children.?s? services"
                                r"|inspection of local authority arrangements for the protection of children"),
+    ("inspection", "ILACS", r"inspection of .{0,80}?children.s (?:social care )?services"),
+    ("inspection", "ILACS", r"^inspection of (?:the )?[a-z'’ ]{2,60}? trust\b"),  # services run by a trust
+    ("jtai", "JTAI", r"joint targeted area inspection of"),
 ]
 FRAMEWORK_2026 = dt.date(2026, 4, 1)
 
+# Title forms that carry the authority's name; the name must then resolve against the lookup table.
 AUTHORITY_PATTERNS = [
-    r"^inspection of (?:the )?(?P<name>.+?) local authority children.s (?:social care )?services",
+    r"^inspection of (?:the )?(?P<name>.+?) (?:local authority )?children.s (?:social care )?services",
+    r"^inspection of (?:the )?(?P<name>[^,.]+? trust)\b",
+    r"^inspection of (?:safeguarding and )?looked after children.?s? services:?\s+(?P<name>[^,.\n]{3,80}?)(?:\s+inspection dates?|$)",
     r"^(?:focused|monitoring) visit to (?:the )?(?P<name>.+?) (?:local authority )?children.s services",
     r"findings of (?:the|a|our) (?:focused|monitoring) visit to (?:the )?(?P<name>.+?) (?:local authority )?children.s",
 ]
-TITLE_LINES = re.compile(r"^(inspection of|review of|and$|inspection dates?|\d+$|report published)", re.IGNORECASE)
+REPORT_TITLE = re.compile(r"\s+(?=(?:re-?)?inspection of |review of the effectiveness)", re.IGNORECASE)
+TITLE_LINES = re.compile(r"^((?:re-?)?inspection of|review of|and$|inspection dates?|\d+$|report published)", re.IGNORECASE)
 
 DATE_ANCHORS = [
     r"inspection dates?\s*:?",
     r"(?:focused|monitoring) visit\b.{0,200}?\s(?:on|between|from)\s+(?=\d)",
     r"(?:visit|inspection) (?:took place|was carried out|happened) (?:on|between|from)\s+(?=\d)",
 ]
-PUBLISHED = re.compile(r"report published:?\s*", re.IGNORECASE)
+PUBLISHED = re.compile(r"report published:?\s*|\bpublished:\s*", re.IGNORECASE)
 
 GRADE_WORDS = [
     ("requires-improvement", r"requires? improvement(?: to be good)?"),
@@ -59,6 +64,9 @@ LSCB = re.compile(
     rf"^(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))?\s+(?:is\s+|are\s+)?({GRADE_RE})\b",
     re.IGNORECASE | re.MULTILINE)
 AREA_GRADE = re.compile(rf"^(?:\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^:]{{8,140}}?)[\s:]+(?P<grade>{GRADE_RE})\s*\.?$", re.IGNORECASE)
+MAIN_FINDINGS = re.compile(r"^record of main findings:?\s*(?P<service>[^\n]{0,80}?)\s*$", re.IGNORECASE | re.MULTILINE)
+RECORD_CELL = re.compile(rf"(?P<area>[A-Za-z][A-Za-z ,'’]{{3,90}}?)\s+(?P<grade>{GRADE_RE})\b(?=\s|$)", re.IGNORECASE)
+GRADED_KINDS = {"inspection"}
 SKIP_AREAS = re.compile(r"^(judgement|overall|grade|children.s services in|the overall|this local authority)", re.IGNORECASE)
 
 TEAM_ROLES = re.compile(
@@ -72,7 +80,8 @@ LETTER_TEAM = re.compile(
     r"\s+(?P<names>[^.]{3,300}?)"
     r"(?:\.(?:\s|$)|, all of whom|, both of whom|$)", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?: (?:[A-Z][a-zA-Z'’\-]+|de|van|von|le|la|du)){1,3}$")
-TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\bsenior hmi\b|\bsocial care regulatory inspectors?\b|\bsocial care\b|\bofsted inspector\b", re.IGNORECASE)
+REPORTING = re.compile(r"(?i:reporting inspector):?\s+(?P<names>[A-Z][^\n:]{2,60}?)(?=\s+HMI\b|\s+age group|\s*$)", re.MULTILINE)
+TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\boi\b|\bscri\b|\bsenior hmi\b|\bsocial care regulatory inspectors?\b|\bsocial care\b|\bofsted inspector\b", re.IGNORECASE)
 
 
 def grade_slug(text: str) -> str:
@@ -105,21 +114,34 @@ def _front(blocks: list[Block]) -> list[Block]:
 
 
 def _authority(ext: Extraction, blocks: list[Block]) -> None:
+    """The authority's name as printed: from a title form, else a name-only line at the top.
+
+    A title's name that the lookup cannot resolve is kept only when nothing else names a known authority,
+    so that 'Inspection of X Trust' never hides the council's name printed on the line above.
+    """
+    printed: tuple[str, int] | None = None
     for block in _front(blocks):
         for pattern in AUTHORITY_PATTERNS:
             match = re.search(pattern, block.text, re.IGNORECASE)
             if match:
-                start = block.start + match.start("name")
-                ext.authority_name = match.group("name").strip(" ,")
-                ext.authority_span = ext.span(start, start + len(ext.authority_name))
-                return
+                name, start = match.group("name").strip(" ,"), block.start + match.start("name")
+                if resolve(name):
+                    return _set_authority(ext, name, start)
+                printed = printed or (name, start)
     for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name, then the title
-        name = re.split(r"\s+(?=inspection of |review of the effectiveness)", block.text, maxsplit=1, flags=re.IGNORECASE)[0]
+        name = REPORT_TITLE.split(block.text, maxsplit=1)[0]
         if not TITLE_LINES.match(name) and len(name.split()) <= 8 and not name.endswith(".") and resolve(name):
-            ext.authority_name = name  # only a name the authority table knows: never a date, postcode or inspector
-            ext.authority_span = ext.span(block.start, block.start + len(name))
-            return
+            return _set_authority(ext, name, block.start)  # a known name only: never a date, postcode or inspector
+    if printed:
+        _set_authority(ext, *printed)
+        ext.problems.append(f"authority not in the lookup table: {printed[0]!r}")
+        return
     ext.problems.append("authority name not found")
+
+
+def _set_authority(ext: Extraction, name: str, start: int) -> None:
+    ext.authority_name = name
+    ext.authority_span = ext.span(start, start + len(name))
 
 
 def _dates(ext: Extraction, blocks: list[Block]) -> None:
@@ -165,6 +187,10 @@ def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
                 if role.lower() == "lead inspector" and found and lead is None:
                     lead = found[0]
                 names.extend(found)
+    reporting = None if names else REPORTING.search(ext.canonical[:FRONT])
+    if reporting:  # pre-2014 reports name one reporting inspector at the top
+        names = _names(reporting.group("names"))
+        lead = names[0] if names else None
     if not names and ext.kind in {"focused-visit", "monitoring-visit", "jtai"}:
         for block in blocks[:40]:
             match = LETTER_TEAM.search(block.text)
@@ -216,8 +242,10 @@ def _judgements(ext: Extraction, blocks: list[Block]) -> None:
     """Grades from the judgement table (flattened however the PDF was read) and the overall grade."""
     front = " ".join(ext.canonical[:FRONT].split())
     overall = OVERALL.search(front)
-    if overall:
+    if overall and ext.kind in GRADED_KINDS:  # a letter recalling the last inspection's grade is not graded itself
         ext.overall_grade = grade_slug(overall.group(1))
+    if ext.framework == "pre-2014":
+        return _main_findings(ext)
     table = _table_blocks(blocks)
     for block in table:
         match = AREA_GRADE.match(block.text)
@@ -228,6 +256,22 @@ def _judgements(ext: Extraction, blocks: list[Block]) -> None:
     if lscb and not any("safeguarding children board" in j.area.lower() for j in ext.judgements):
         span = ext.span(lscb.start(), lscb.end())
         ext.judgements.append(Judgement("Local Safeguarding Children Board", grade_slug(lscb.group(1)), span))
+
+
+def _main_findings(ext: Extraction) -> None:
+    """Pre-2014 reports grade in a flattened 'Record of main findings' table at the end, per service."""
+    for table in MAIN_FINDINGS.finditer(ext.canonical):
+        body_start = table.end()
+        body = ext.canonical[body_start:body_start + 1500]
+        service = table.group("service").strip()
+        prefix = "" if len(MAIN_FINDINGS.findall(ext.canonical)) < 2 else f"{service}: "
+        for cell in RECORD_CELL.finditer(body):
+            area = " ".join(cell.group("area").split())
+            span = ext.span(body_start + cell.start(), body_start + cell.end())
+            if area.lower() == "overall effectiveness":
+                ext.overall_grade = ext.overall_grade or grade_slug(cell.group("grade"))
+            else:
+                ext.judgements.append(Judgement(prefix + area, grade_slug(cell.group("grade")), span))
 
 
 def _table_blocks(blocks: list[Block]) -> list[Block]:

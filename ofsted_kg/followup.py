@@ -92,9 +92,10 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
     authority_of, text_of, visit_of = _column(g, OKG.authority), _column(g, OKG.text), _column(g, OKG.visit)
     part_of, section_of = _column(g, OKG.part), _column(g, OKG.section)
     known = {s for s, o in g.subject_objects(OKG.knownOnlyByReference) if o.toPython() is True}
+    unresolved = {s for s, o in g.subject_objects(OKG.resolved) if o.toPython() is False}
     visits: dict[URIRef, VisitInfo] = {}
     for visit, start in g.subject_objects(OKG.startDate):
-        if visit in authority_of:
+        if visit in authority_of and authority_of[visit] not in unresolved:  # never followed up: whose is it?
             visits[visit] = VisitInfo(visit, authority_of[visit], str(start), visit in known)
     for placeholder, corpus_visit in g.subject_objects(OKG.identifiedAs):  # a mention of a corpus visit is that visit
         if corpus_visit in visits and placeholder in visits:

@@ -127,17 +127,38 @@ def derive_links(data: Dataset | Graph) -> Graph:
         elif month is not None:
             key = str(row.visit).split("/visit/")[1].split("/")[0]
             unresolved.setdefault((row.authority, key, kind, year, month), []).append((row.ref, row.grade))
-    for (authority, key, kind, year, month), mentions in sorted(unresolved.items()):
-        grades = {GRADE_OF.get(grade) for _, grade in mentions if grade is not None}
-        node = earlier_visit(links, authority, key, kind, year, month, grades.pop() if len(grades) == 1 else None)
-        for ref, _ in mentions:
-            links.add((ref, OKG.refersTo, node))
+    placeholders: dict[tuple, list] = {}
     for row in data.query(_prepared(PLACEHOLDERS)):
         year, month = (int(x) for x in str(row.month)[:7].split("-"))
         target = match_visit(visits, row.authority, KIND_OF.get(row["class"], ""), year, month, None)
         if target is not None:
             links.add((row.visit, OKG.identifiedAs, target.iri))
+        else:
+            key = str(row.visit).split("/visit/")[1].split("/")[0]
+            placeholders.setdefault((row.authority, key, KIND_OF.get(row["class"], ""), year, month), []).append(row.visit)
+    for cluster in _same_visit(set(unresolved) | set(placeholders)):
+        authority, key, kind, year, month = cluster[0]
+        mentions = [m for when in cluster for m in unresolved.get(when, [])]
+        grades = {GRADE_OF.get(grade) for _, grade in mentions if grade is not None}
+        node = earlier_visit(links, authority, key, kind, year, month, grades.pop() if len(grades) == 1 else None)
+        for ref, _ in mentions:
+            links.add((ref, OKG.refersTo, node))
+        for placeholder in sorted({p for when in cluster for p in placeholders.get(when, [])} - {node}):
+            links.add((placeholder, OKG.identifiedAs, node))
     return links
+
+
+def _same_visit(mentioned: set[tuple]) -> list[list[tuple]]:
+    """Months one visit is known by, grouped: a report says 'inspected in March 2022', the next 'April 2022'
+    (its publication).  Mentions of one authority and kind a month apart are one visit, dated by the first."""
+    clusters: list[list[tuple]] = []
+    for when in sorted(mentioned, key=lambda w: (str(w[0]), w[1], w[2], w[3], w[4])):
+        last = clusters[-1][-1] if clusters else None
+        if last and last[:3] == when[:3] and _month_index(*when[3:]) - _month_index(*last[3:]) <= 1:
+            clusters[-1].append(when)
+        else:
+            clusters.append([when])
+    return clusters
 
 
 def _reference_when(month: Literal | None, year: Literal | None) -> tuple[int, int | None]:

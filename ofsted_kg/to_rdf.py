@@ -40,7 +40,7 @@ def report_iri(ext: Extraction) -> URIRef:
 
 def visit_of(ext: Extraction) -> URIRef:
     auth = resolve(ext.authority_name)
-    key = authority_key(auth.gss if auth else None, ext.authority_name)
+    key = authority_key(auth.gss if auth else None, ext.sha256)
     when = ext.start.isoformat() if ext.start else f"undated-{ext.sha256[:12]}"
     return visit_iri(key, ext.kind, when)
 
@@ -50,7 +50,7 @@ def to_graph(ext: Extraction, source_names: list[str] | None = None) -> Graph:
     report = report_iri(ext)
     g = new_graph(report)
     auth = resolve(ext.authority_name)
-    a_iri = _authority(g, auth, ext.authority_name)
+    a_iri = _authority(g, auth, ext)
     visit = visit_of(ext)
     _report(g, ext, report, visit, source_names or [ext.source_name])
     _visit(g, ext, visit, a_iri)
@@ -67,12 +67,13 @@ def to_graph(ext: Extraction, source_names: list[str] | None = None) -> Graph:
     return g
 
 
-def _authority(g: Graph, auth: Authority | None, printed: str | None) -> URIRef:
-    node = authority_iri(auth.gss if auth else None, printed)
+def _authority(g: Graph, auth: Authority | None, ext: Extraction) -> URIRef:
+    node = authority_iri(auth.gss if auth else None, ext.sha256)
     g.add((node, RDF.type, OKG.LocalAuthority))
     g.add((node, RDF.type, ORG.Organization))
     if auth is None:
-        g.add((node, RDFS.label, Literal(printed or "unknown authority")))
+        label = ext.authority_name or f"unknown authority ({ext.source_name})"
+        g.add((node, RDFS.label, Literal(label)))
         g.add((node, OKG.resolved, Literal(False)))
         return node
     g.add((node, RDFS.label, Literal(auth.name)))
@@ -143,7 +144,7 @@ def earlier_visit(g: Graph, a_iri: URIRef, key: str, kind: str, year: int, month
     g.add((node, OKG.authority, a_iri))
     g.add((node, OKG.startDate, Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth)))
     g.add((node, OKG.knownOnlyByReference, Literal(True)))
-    if grade:
+    if grade and kind == "inspection":  # only inspections are graded: a visit's mention may recall the last grade
         g.add((node, OKG.overallGrade, GRADE[grade]))
     return node
 
@@ -153,7 +154,7 @@ def _recommendations(g: Graph, ext: Extraction, report: URIRef, visit: URIRef, a
     made_by = visit
     if ext.kind == "monitoring-visit" and ext.concerns_from and ext.concerns_from.month:
         ref = ext.concerns_from
-        made_by = earlier_visit(g, a_iri, authority_key(auth.gss if auth else None, ext.authority_name),
+        made_by = earlier_visit(g, a_iri, authority_key(auth.gss if auth else None, ext.sha256),
                                 "inspection", ref.year, ref.month, ref.grade)
     nodes = []
     for rec in ext.recommendations:

@@ -61,8 +61,10 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].rstrip("-") or "x"
 
 
-def authority_iri(gss: str | None, name: str | None) -> URIRef:
-    return ID[f"authority/{gss}"] if gss else ID[f"authority/unresolved/{slug(name or 'unknown')}"]
+def authority_iri(gss: str | None, report_sha: str | None = None) -> URIRef:
+    """An authority's IRI by its GSS code; an unresolved one is one per report (its file's SHA-256), so
+    two reports whose authority could not be read are never pooled into one 'unknown' authority."""
+    return ID[f"authority/{gss}"] if gss else ID[f"authority/unresolved/{(report_sha or 'unknown')[:12]}"]
 
 
 def visit_iri(authority_key: str, kind: str, when: str) -> URIRef:
@@ -70,8 +72,9 @@ def visit_iri(authority_key: str, kind: str, when: str) -> URIRef:
     return ID[f"visit/{authority_key}/{kind}/{when}"]
 
 
-def authority_key(gss: str | None, name: str | None) -> str:
-    return gss or f"unresolved-{slug(name or 'unknown')}"
+def authority_key(gss: str | None, report_sha: str | None = None) -> str:
+    """The key visits' IRIs and the per-authority derived graphs are grouped by (see :func:`authority_iri`)."""
+    return gss or f"unresolved-{(report_sha or 'unknown')[:12]}"
 
 
 def person_iri(name: str) -> URIRef:
