@@ -12,12 +12,12 @@ import re
 from .dates import MONTH_RE, month_number
 from .model import Extraction, Finding, Recommendation, VisitReference
 from .extract_meta import GRADE_RE, grade_slug
-from .segment import Block
+from .segment import Block, is_heading
 
 # (heading pattern, role, recommendation kind).  Roles: recs, findings, skip, end.
 SECTIONS: list[tuple[str, str, str | None]] = [
     (r"priority and immediate action", "recs", "priority-action"),
-    (r"areas? for priority action", "recs", "priority-action"),
+    (r"areas? for priority action|priority actions?", "recs", "priority-action"),
     (r"areas? for improvement", "recs", "area-for-improvement"),
     (r"what needs to improve.*", "recs", "area-for-improvement"),
     (r"what does the local authority need to improve\??", "skip", None),
@@ -53,9 +53,12 @@ LSCB_SECTION = re.compile(r"^(?:section \d+\W+)?(?:what does the |the |inspectio
 LA_SECTION = re.compile(r"^(?:section \d+\W+)?(?:what does the local authority|the local authority\b|the experiences and progress"
                         r"|leadership, management and governance|the graded judgement)", re.IGNORECASE)
 CONTENTS_LINE = re.compile(r"\s\d{1,3}\s.*\s\d{1,3}(?:\s|$)")
+OPENS_SUB_LIST = re.compile(r"(?::|\b(?:include|including|that|to|by|and|for|of|with|on|in|through))$", re.IGNORECASE)
+TITLE_WORDS = 12  # a body block this short may be a section title the segmenter did not take for a heading
 LEAD_IN = re.compile(r"(?:should|must|needs? to) take the following actions?\.?$|:$", re.IGNORECASE)
 FRAMEWORK_TAG = re.compile(r"\(((?:outcome|enabler|principle)\s+\w+(?:\s+and\s+\w+)?)[,;]?\s*(?:the\s+)?national\s+framework\)", re.IGNORECASE)
-NONE_FOUND = re.compile(r"did not find any|there are no (areas|recommendations)|none identified", re.IGNORECASE)
+NONE_FOUND = re.compile(r"did not find any|there are no (areas|recommendations)|none identified"
+                        r"|no areas (?:were|have been) identified", re.IGNORECASE)
 
 KIND_WORDS = r"(?P<kind>(?:ilacs |full |standard |short |sif |single )?inspection|focused visit|monitoring visit)"
 REFERENCES = [
@@ -70,15 +73,19 @@ REFERENCES = [
 YEAR_DIGITS = re.compile(r"\d{4}")
 
 
-def section_role(heading: str) -> tuple[str, str | None]:
+def section_role(heading: str, in_list: bool = False) -> tuple[str, str | None]:
     """The role a heading opens; 'What does the LA need to improve? Priority and immediate action Leadership'
-    (headings the PDF ran together) opens the list its first named list heading says."""
+    or, inside a list, 'Areas for improvement Early help' (headings the PDF ran together) open the list their
+    first list name says.  Elsewhere 'Recommendations following adoption ...' is a line of prose."""
     text = heading.strip().rstrip("?:").strip().lower()
     for pattern, role, kind in SECTIONS:
         if re.fullmatch(pattern, text):
             return role, kind
-    opening = LIST_OPENING.match(NEEDS_TO_IMPROVE.sub("", text))
-    return section_role(opening.group(1)) if opening else ("findings", None)
+    rest = NEEDS_TO_IMPROVE.sub("", text)
+    opening = LIST_OPENING.match(rest)
+    if opening and (in_list or rest != text or opening.group(1).startswith(("priority", "areas for priority"))):
+        return section_role(opening.group(1))
+    return "findings", None
 
 
 def part_of(heading: str, part: str) -> str:
@@ -96,9 +103,9 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
     role, rec_kind, section = "front", None, ""
     part = "LSCB" if ext.kind == "lscb-review" else "local authority"
     after_items, item_shape = False, None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.shape == "heading":
-            new_role, new_kind = section_role(block.text)
+            new_role, new_kind = section_role(block.text, in_list=role == "recs")
             lead_in = block.text.endswith(":") and not (role == "recs" and FINDINGS_HEADING.search(block.text))
             if new_role == "findings" and (lead_in or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
                 continue  # a list's lead-in or a grade cell: not a new section ('... has the following strengths:' is)
@@ -112,6 +119,8 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
             if new_role == "findings" and not GENERIC_HEADINGS.match(block.text):
                 section = _section_name(block.text)
             continue
+        if block.shape == "body" and block.words <= TITLE_WORDS and role != "front" and ext.kind != "lscb-review":
+            part = part_of(block.text, part)  # 'Section 2: The effectiveness of the LSCB (LSCB)' ends in ')'
         if role == "end" or BOILERPLATE.match(block.text):
             if block.text.lower().startswith("yours sincerely"):
                 role = "end"
@@ -120,10 +129,13 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
             if block.shape in {"bullet", "numbered"} and not NONE_FOUND.search(block.text):
                 if not after_items and LEAD_IN.search(block.text):
                     continue  # 'the local authority should take the following action.'
+                if block.shape == "numbered" and _theme_title(block, blocks[i + 1:i + 2]):
+                    item_shape = "bullet"  # '1. Quality and effectiveness of practice' over its bullets
+                    continue
                 item_shape = item_shape or block.shape
                 if block.shape == item_shape:
                     kind = "recommendation" if ext.framework == "pre-2014" else rec_kind or "recommendation"
-                    _add_recommendation(ext, block, kind, part)
+                    _add_numbered(ext, block, kind, part)
                     after_items = True
                     continue
                 if item_shape == "numbered":
@@ -157,6 +169,26 @@ def _add_recommendation(ext: Extraction, block: Block, kind: str, part: str) -> 
     ordinal = len(ext.recommendations) + 1
     ext.recommendations.append(
         Recommendation(ordinal, kind, block.text, ext.span(block.start, block.end), part, tags))
+
+
+def _theme_title(block: Block, following: list[Block]) -> bool:
+    """A numbered line that reads as a title and heads bullets is a theme of the list, not an item."""
+    if not following or following[0].shape != "bullet" or block.words > 16 or OPENS_SUB_LIST.search(block.text):
+        return False  # '7. Improve ... by ensuring that:' is an item whose bullets are its parts
+    return is_heading(block.text)
+
+
+def _add_numbered(ext: Extraction, block: Block, kind: str, part: str) -> None:
+    """A numbered item, split where a page break ran the next item's number into it ('... safe in 155. Review')."""
+    start = block.start
+    if block.number and block.number.isdigit():
+        nxt = re.search(rf"\s{int(block.number) + 1}\.\s+(?=[A-Z])", block.text)
+        if nxt:
+            first = Block(block.index, start, start + nxt.start(), block.text[:nxt.start()], "numbered", block.number)
+            _add_recommendation(ext, first, kind, part)
+            start = block.start + nxt.end()
+            block = Block(block.index, start, block.end, block.text[nxt.end():], "numbered", str(int(block.number) + 1))
+    _add_recommendation(ext, block, kind, part)
 
 
 def _extend_recommendation(ext: Extraction, block: Block) -> None:
