@@ -13,8 +13,14 @@ from .read import ReadError, Source
 from .segment import segment
 
 
+MAX_TEXT = 1_500_000  # characters: ten times the longest real report (a 2015 SIF report, ~135,000)
+
+
 def extract(source: Source) -> Extraction:
     """Extract everything from one source; raise :class:`ReadError` if it is not a known report."""
+    if len(source.raw_text) > MAX_TEXT:  # refused at once, not after minutes and gigabytes of work
+        raise ReadError(f"text too long for one report ({len(source.raw_text):,} characters; the longest Ofsted "
+                        f"report has about 135,000): several reports in one file?")
     canonical = clean_text(source.raw_text, source.media_type)
     found = detect_kind(canonical)
     if found is None:

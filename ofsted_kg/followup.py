@@ -13,6 +13,7 @@ from the report graphs each time, with the reasons for every decision.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,26 +22,21 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .extract_items import FRAMEWORK_TAG
+from .parameters import Parameters, load as load_parameters
 from .similarity import BM25, overlap, tokens
-from .status import assess, sentences
+from .status import Verdict, assess, sentences
 from .themes import matcher
 from .to_rdf import new_graph
 from .resources import themes_file
-from .vocab import FOLLOW_GRAPH, OKG, STATUS, THEMES_GRAPH
+from .vocab import FOLLOW_GRAPH, KIND_OF, OKG, STATUS, THEMES_GRAPH
 
-LEXICAL, THEMATIC, HEAD, MENTION = 0.45, 0.25, 0.3, 0.15  # weights of the evidence score
-TOPIC = 0.25  # extra weight when a sentence of the finding opens on the recommendation's subject
 OPENING_WORDS = 6
-EVIDENCE_AT = 0.34  # a finding below this score does not speak to the recommendation
-NEAR_BEST = 0.6  # evidence must score within this share of the best finding of the visit
-MAX_EVIDENCE = 5
 # Where a recommendation's subject ends: 'The quality of supervision | so that this is reflective...'
 HEAD_END = re.compile(r";|\.(?:\s|$)|\(| so that | so they | to ensure | in order to | including | which | through "
                       r"| with clear ", re.IGNORECASE)
 HEAD_WORDS = 14
-REPEAT_AT = 0.42  # similarity at which a later recommendation restates an earlier one
-CLEAR_REPEAT_AT, CLEAR_MARGIN = 0.33, 0.2  # ... or a little less, when no other candidate comes close
 LSCB_SECTION = ("safeguarding children board", "lscb")
+SOFT_CUES = {"~most", "~the majority of", "~many", "~generally", "~mostly", "~usually", "~largely"}
 
 
 @dataclass
@@ -67,6 +63,7 @@ class VisitInfo:
     authority: URIRef
     start: str  # ISO date or YYYY-MM: compared as text, which orders both correctly
     known_only: bool
+    kind: str = ""  # inspection | focused-visit | monitoring-visit | ...
 
 
 @dataclass
@@ -79,6 +76,7 @@ class FollowUp:
     themes: list[URIRef]
     cues: list[str]
     explicit: str | None
+    verdict: Verdict | None = None
 
 
 def _column(g: Graph, predicate: URIRef) -> dict:
@@ -93,10 +91,11 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
     part_of, section_of = _column(g, OKG.part), _column(g, OKG.section)
     known = {s for s, o in g.subject_objects(OKG.knownOnlyByReference) if o.toPython() is True}
     unresolved = {s for s, o in g.subject_objects(OKG.resolved) if o.toPython() is False}
+    kind_of = {s: KIND_OF[o] for s, o in g.subject_objects(RDF.type) if o in KIND_OF}
     visits: dict[URIRef, VisitInfo] = {}
     for visit, start in g.subject_objects(OKG.startDate):
         if visit in authority_of and authority_of[visit] not in unresolved:  # never followed up: whose is it?
-            visits[visit] = VisitInfo(visit, authority_of[visit], str(start), visit in known)
+            visits[visit] = VisitInfo(visit, authority_of[visit], str(start), visit in known, kind_of.get(visit, ""))
     for placeholder, corpus_visit in g.subject_objects(OKG.identifiedAs):  # a mention of a corpus visit is that visit
         if corpus_visit in visits and placeholder in visits:
             visits[placeholder] = visits[corpus_visit]
@@ -123,8 +122,14 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
     return visits, recs, findings
 
 
-def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int) -> float:
+def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int, p: Parameters) -> float:
     """How well a finding speaks to a recommendation: its words, its themes, and whether it opens on the subject."""
+    parts = evidence_parts(rec, finding, bm25, index)
+    return sum(w * v for w, v in zip((p.lexical, p.thematic, p.head, p.topic, p.mention), parts))
+
+
+def evidence_parts(rec: Item, finding: Item, bm25: BM25, index: int) -> tuple[float, float, float, float, float]:
+    """(lexical, thematic, subject, opens-on-subject, mentions-the-visit) of a finding for a recommendation."""
     subject = overlap(rec.head, finding.terms, bm25.idf) if rec.head else 0.0
     lexical = 0.5 * subject + 0.5 * bm25.coverage(rec.terms, index)
     thematic = _share(set(rec.themes), finding.themes)
@@ -133,8 +138,7 @@ def evidence_score(rec: Item, finding: Item, bm25: BM25, index: int) -> float:
     head = overlap(rec.head, finding.head, bm25.idf) if rec.head else 0.0
     if rec.head_themes & finding.head_themes:
         head = max(head, 0.75)
-    mention = MENTION if rec.visit in finding.mentions else 0.0
-    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head + TOPIC * _topic(rec, finding) + mention
+    return lexical, thematic, head, _topic(rec, finding), 1.0 if rec.visit in finding.mentions else 0.0
 
 
 def _topic(rec: Item, finding: Item) -> float:
@@ -155,7 +159,7 @@ def follow_through(data: Dataset) -> tuple[list[FollowUp], dict[URIRef, str], li
     return link_items(*load_items(data))
 
 
-def link_items(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]
+def link_items(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item], p: Parameters | None = None
                ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
     """Follow-through, authority by authority.
 
@@ -171,79 +175,178 @@ def link_items(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list
         recs_of[rec.authority].append(rec)
     for finding in findings:
         findings_of[finding.authority].append(finding)
+    p = p or load_parameters()
     for authority in sorted(recs_of, key=str):
-        mine, now, again = _link_authority(visits, recs_of[authority], findings_of[authority])
+        mine, now, again = _link_authority(visits, recs_of[authority], findings_of[authority], p)
         follow_ups += mine
         current.update(now)
         repeated += again
     return follow_ups, current, repeated
 
 
-def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]
-                    ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
-    bm25 = BM25([f.terms for f in findings])
-    index = {f.iri: i for i, f in enumerate(findings)}
+@dataclass
+class Unit:
+    """One authority's items with the word statistics of its own findings: what linking needs, computed once."""
+
+    visits: dict[URIRef, VisitInfo]
+    recs: list[Item]
+    findings: list[Item]
+    bm25: BM25
+    index: dict[URIRef, int]
+    by_visit: dict[URIRef, list[Item]]
+    later: dict[URIRef, list[VisitInfo]]  # recommendation -> the authority's later visits, in order
+
+
+def unit_of(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]) -> Unit:
     by_visit: dict[URIRef, list[Item]] = defaultdict(list)
     for finding in findings:
         by_visit[finding.visit].append(finding)
     visits_of: dict[URIRef, list[VisitInfo]] = defaultdict(list)
     for info in {v.iri: v for v in visits.values() if not v.known_only}.values():
         visits_of[info.authority].append(info)
+    later = {}
+    for rec in recs:
+        start = visits[rec.visit].start
+        later[rec.iri] = sorted((v for v in visits_of[rec.authority] if v.start > start and v.iri != rec.visit),
+                                key=lambda v: (v.start, str(v.iri)))
+    return Unit(visits, recs, findings, BM25([f.terms for f in findings]), {f.iri: i for i, f in enumerate(findings)},
+                by_visit, later)
+
+
+def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item], p: Parameters
+                    ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
+    unit = unit_of(visits, recs, findings)
     follow_ups: list[FollowUp] = []
     current: dict[URIRef, str] = {}
     for rec in recs:
-        start = visits[rec.visit].start
-        later = sorted((v for v in visits_of[rec.authority] if v.start > start and v.iri != rec.visit),
-                       key=lambda v: (v.start, str(v.iri)))
-        mine = [fu for v in later if (fu := _follow_up(rec, v, by_visit[v.iri], bm25, index))]
+        later = unit.later[rec.iri]
+        mine = [fu for v in later if (fu := _decide_at(rec, v, unit, p))]
         follow_ups += mine
-        current[rec.iri] = mine[-1].status if mine else ("no-later-evidence" if later else "awaiting-follow-up")
-    return follow_ups, current, repeats(recs, visits, bm25)
+        current[rec.iri] = current_status(mine, later)
+    return follow_ups, current, repeats(recs, visits, unit.bm25, p)
 
 
-def _follow_up(rec: Item, later: VisitInfo, candidates: list[Item], bm25: BM25, index: dict) -> FollowUp | None:
+def _decide_at(rec: Item, later: VisitInfo, unit: Unit, p: Parameters) -> FollowUp | None:
+    scored = ranked(rec, unit.by_visit[later.iri], unit, p)
+    return decide(rec, later, scored, p, best_parts(rec, scored, unit))
+
+
+def best_parts(rec: Item, scored: list[tuple[Item, float]], unit: Unit) -> tuple:
+    """The evidence parts of the best-ranked finding (what the link model reads)."""
+    if not scored:
+        return (0.0,) * 5
+    return evidence_parts(rec, scored[0][0], unit.bm25, unit.index[scored[0][0].iri])
+
+
+def current_status(follow_ups: list[FollowUp], later: list[VisitInfo]) -> str:
+    return follow_ups[-1].status if follow_ups else ("no-later-evidence" if later else "awaiting-follow-up")
+
+
+def ranked(rec: Item, candidates: list[Item], unit: Unit, p: Parameters) -> list[tuple[Item, float]]:
+    """A later visit's findings that could speak to ``rec``, best first, with their evidence scores."""
     if rec.part == "LSCB":  # boards were reviewed only alongside SIF inspections; look only at their findings
         candidates = [f for f in candidates if any(k in f.section.lower() for k in LSCB_SECTION)]
     if rec.themes:  # a finding on none of the recommendation's themes does not speak to it, however its words overlap
         candidates = [f for f in candidates if set(rec.themes) & set(f.themes)]
-    scored = sorted(((f, evidence_score(rec, f, bm25, index[f.iri])) for f in candidates),
-                    key=lambda pair: (-pair[1], str(pair[0].iri)))
-    if not scored or scored[0][1] < EVIDENCE_AT:
+    return sorted(((f, evidence_score(rec, f, unit.bm25, unit.index[f.iri], p)) for f in candidates),
+                  key=lambda pair: (-pair[1], str(pair[0].iri)))
+
+
+def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], parts: tuple) -> list[float]:
+    """What the link decision weighs: the best and runner-up scores, the best finding's parts, how many
+    findings compete, whether the item is the board's, and the later visit's kind (a focused visit looks at
+    a few topics only)."""
+    best = scored[0][1] if scored else 0.0
+    second = scored[1][1] if len(scored) > 1 else 0.0
+    return [best, second, best - second, *parts, math.log1p(len(scored)), sum(s >= 0.3 for _, s in scored) / 10,
+            float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit")]
+
+
+def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Parameters,
+           parts: tuple | None = None) -> FollowUp | None:
+    """The follow-up of ``rec`` at ``later`` from its ranked findings, or None when none speaks to it.
+
+    With a fitted link model the decision is its probability against ``link_at`` (``parts``: the best
+    finding's evidence parts); otherwise the best score against ``evidence_at``."""
+    if not scored:
+        return None
+    link_probability = None
+    if p.link_model is not None:
+        link_probability = p.link_model.probabilities(link_features(rec, later, scored, parts or (0,) * 5))["link"]
+        if link_probability < p.link_at:
+            return None
+    elif scored[0][1] < p.evidence_at:
         return None
     best = scored[0][1]
-    evidence = [(f, s) for f, s in scored[:MAX_EVIDENCE] if s >= max(EVIDENCE_AT, NEAR_BEST * best)]
+    evidence = [(f, s) for f, s in scored[:p.max_evidence] if s >= max(p.evidence_floor, p.near_best * best)] or scored[:1]
     relevant = [set(rec.head) | {t for theme in rec.head_themes for cue in f.themes.get(theme, []) for t in tokens(cue)}
                 for f, _ in evidence]
-    verdict = assess([f.text for f, _ in evidence], relevant)
+    verdict = assess([f.text for f, _ in evidence], relevant, p)
     certainty = 1.0 if verdict.explicit else min(1.0, abs(verdict.balance - 0.5) * 2 + 0.2)
-    confidence = round(min(1.0, 0.5 * min(1.0, best / (2 * EVIDENCE_AT)) + 0.5 * certainty), 3)
+    if p.status_model is not None:
+        verdict.status, certainty = p.status_model.predict(status_features(verdict, best))
+    strength = link_probability if link_probability is not None else min(1.0, best / (2 * p.evidence_at))
+    confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
-    return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit)
+    return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit, verdict)
 
 
-def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25) -> list[tuple[Item, Item, float]]:
+def status_features(verdict: Verdict, best: float) -> list[float]:
+    """What the status decision weighs: the cue balance and weights, how mixed they are, movement,
+    quantifiers, any explicit statement, and how well the evidence matched."""
+    positive, negative = verdict.positive, verdict.negative
+    mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
+    moving = sum(c.startswith("±") for c in verdict.cues)
+    soft = sum(c in SOFT_CUES for c in verdict.cues)
+    scant = sum(c.startswith("~") and c not in SOFT_CUES for c in verdict.cues)
+    explicit = [float(verdict.explicit_status == s) for s in ("addressed", "partially-addressed", "not-addressed")]
+    return [verdict.balance, math.log1p(positive), math.log1p(negative), mixed, math.log1p(moving), float(soft > 0),
+            float(scant > 0), *explicit, best]
+
+
+def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters
+            ) -> list[tuple[Item, Item, float]]:
     """(later, earlier, similarity): each later recommendation restating one of the latest earlier visit that has one."""
-    found = []
+    return choose_repeats(restatements(recs, visits, bm25, p), p)
+
+
+Candidates = list[tuple[Item, list[tuple[float, str, Item]]]]
+
+
+def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters) -> Candidates:
+    """Each recommendation with every earlier one of its authority, scored as a restatement, best first."""
+    out = []
     by_authority: dict[URIRef, list[Item]] = defaultdict(list)
     for rec in recs:
         by_authority[rec.authority].append(rec)
     for group in by_authority.values():
         for later in group:
             start = visits[later.visit].start
-            scored = sorted(((_restates(later, earlier, bm25), visits[earlier.visit].start, earlier) for earlier in group
-                             if earlier.visit != later.visit and visits[earlier.visit].start < start),
-                            key=lambda t: (-t[0], str(t[2].iri)))
-            runner_up = scored[1][0] if len(scored) > 1 else 0.0
-            # a restatement: similar enough, or nearly so and far clearer than any other candidate
-            kept = [t for t in scored if t[0] >= REPEAT_AT
-                    or (t is scored[0] and t[0] >= CLEAR_REPEAT_AT and t[0] - runner_up >= CLEAR_MARGIN)]
-            if kept:
-                score, _, earlier = max(kept, key=lambda t: (t[1], t[0]))  # the latest earlier visit that has one
-                found.append((later, earlier, round(score, 3)))
+            out.append((later, sorted(((_restates(later, earlier, bm25, p), visits[earlier.visit].start, earlier)
+                                       for earlier in group
+                                       if earlier.visit != later.visit and visits[earlier.visit].start < start),
+                                      key=lambda t: (-t[0], str(t[2].iri)))))
+    return out
+
+
+def choose_repeats(candidates: Candidates, p: Parameters) -> list[tuple[Item, Item, float]]:
+    """The restated items: similar enough, or nearly so and far clearer than any other candidate; of the
+    nearest earlier visit that has one (the best of them, or each when ``repeat_every_match``)."""
+    found = []
+    for later, scored in candidates:
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        kept = [t for t in scored if t[0] >= p.repeat_at
+                or (t is scored[0] and t[0] >= p.clear_repeat_at and t[0] - runner_up >= p.clear_margin)]
+        if not kept:
+            continue
+        nearest = max(t[1] for t in kept)
+        chosen = [t for t in kept if t[1] == nearest]
+        for score, _, earlier in (chosen if p.repeat_every_match else [max(chosen, key=lambda t: t[0])]):
+            found.append((later, earlier, round(score, 3)))
     return found
 
 
-def _restates(later: Item, earlier: Item, bm25: BM25) -> float:
+def _restates(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> float:
     """Similarity of two recommendations, led by their subjects ('the quality of supervision')."""
     lexical = (overlap(later.terms, earlier.terms, bm25.idf) + overlap(earlier.terms, later.terms, bm25.idf)) / 2
     a, b = set(later.themes), set(earlier.themes)
@@ -251,7 +354,7 @@ def _restates(later: Item, earlier: Item, bm25: BM25) -> float:
     head = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
     if later.head_themes & earlier.head_themes:
         head = max(head, 0.75)
-    return LEXICAL * lexical + THEMATIC * thematic + HEAD * head
+    return p.lexical * lexical + p.thematic * thematic + p.head * head
 
 
 def decimal(value: float) -> Literal:

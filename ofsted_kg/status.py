@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .parameters import Parameters, load as load_parameters
+
 # Statements that settle the question, strongest first.  (pattern, status)
 EXPLICIT = [
     (r"(?:have|has) not (?:yet )?been (?:fully |effectively |sufficiently |adequately )?addressed", "not-addressed"),
@@ -55,7 +57,6 @@ STRONG_RE = re.compile(r"\b(?:" + "|".join(STRONG) + r")\b", re.IGNORECASE)
 PROGRESS_RE = re.compile(r"\b(?:" + "|".join(PROGRESS) + r")\b", re.IGNORECASE)
 NEGATED_STRONG_RE = re.compile(r"\b" + NEGATION + r"(?:" + "|".join(STRONG) + r")\b", re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“(])")
-ADDRESSED_AT, NOT_ADDRESSED_AT = 0.7, 0.4  # share of positive weight that decides
 
 
 @dataclass
@@ -64,7 +65,8 @@ class Verdict:
     positive: float
     negative: float
     cues: list[str] = field(default_factory=list)
-    explicit: str | None = None
+    explicit: str | None = None  # the words of an explicit statement
+    explicit_status: str | None = None  # ... and the status they state
 
     @property
     def balance(self) -> float:
@@ -85,14 +87,14 @@ def explicit_status(text: str) -> tuple[str, str] | None:
     return None
 
 
-def weigh(sentence: str) -> tuple[float, float, list[str]]:
-    """(positive, negative, cues) of one sentence."""
-    positive, negative, cues = _weigh(sentence)
+def weigh(sentence: str, progress: float = 0.5) -> tuple[float, float, list[str]]:
+    """(positive, negative, cues) of one sentence; ``progress`` is what 'improved' counts on each side."""
+    positive, negative, cues = _weigh(sentence, progress)
     return positive, negative, list(cues)
 
 
 @lru_cache(maxsize=1 << 16)
-def _weigh(sentence: str) -> tuple[float, float, tuple[str, ...]]:
+def _weigh(sentence: str, progress: float) -> tuple[float, float, tuple[str, ...]]:
     cues: list[str] = []
     negated = [m.group(0) for m in NEGATED_STRONG_RE.finditer(sentence)]
     rest = NEGATED_STRONG_RE.sub(" ", sentence)
@@ -100,8 +102,8 @@ def _weigh(sentence: str) -> tuple[float, float, tuple[str, ...]]:
     rest = WEAK_RE.sub(" ", rest)
     moving = [m.group(0) for m in PROGRESS_RE.finditer(rest)]
     strong = [m.group(0) for m in STRONG_RE.finditer(PROGRESS_RE.sub(" ", rest))]
-    positive = len(strong) + 0.5 * len(moving)
-    negative = len(weak) + len(negated) + 0.5 * len(moving)
+    positive = len(strong) + progress * len(moving)
+    negative = len(weak) + len(negated) + progress * len(moving)
     cues += [f"+{c}" for c in strong] + [f"-{c}" for c in weak + negated] + [f"±{c}" for c in moving]
     for pattern, keep, remainder in (SOFT, SCANT):
         quant = re.search(pattern, sentence, re.IGNORECASE)
@@ -125,14 +127,15 @@ def _sentence_words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 RANK_WEIGHTS = (1.0, 0.6, 0.4, 0.3, 0.2)  # the best-matching evidence speaks loudest
 
 
-def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdict:
+def assess(evidence: list[str], relevant: list[set[str]] | None = None, p: Parameters | None = None) -> Verdict:
     """Status from evidence paragraphs, best first; ``relevant`` picks, per paragraph, the words that make a sentence count."""
+    p = p or load_parameters()
     positive = negative = 0.0
     cues: list[str] = []
     explicit = None
     for i, text in enumerate(evidence):
         found = explicit_status(text)
-        if found and explicit is None:
+        if found and explicit is None and not (p.explicit_needs_subject and relevant and not _says_subject(text, found, relevant[i])):
             explicit = found
         parts = _sentence_words(text)
         every = [sentence for sentence, _ in parts]
@@ -140,16 +143,40 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None) -> Verdi
         rank = RANK_WEIGHTS[min(i, len(RANK_WEIGHTS) - 1)]
         first = every[0] if every else None
         for sentence in chosen:
-            p, q, c = _weigh(sentence)
+            plus, minus, c = _weigh(sentence, p.progress_weight)
             weight = rank * (1.5 if sentence == first else 1.0)  # a paragraph's first sentence states its point
-            positive, negative = positive + p * weight, negative + q * weight
+            positive, negative = positive + plus * weight, negative + minus * weight
             cues += c
     verdict = Verdict("partially-addressed", positive, negative, cues)
     if explicit:
-        verdict.status, verdict.explicit = explicit
-        return verdict
-    if verdict.balance >= ADDRESSED_AT:
-        verdict.status = "addressed"
-    elif verdict.balance <= NOT_ADDRESSED_AT:
-        verdict.status = "not-addressed"
+        verdict.explicit_status, verdict.explicit = explicit
+    verdict.status = classify(verdict, verdict.explicit_status, p)
     return verdict
+
+
+def explicit_of(verdict: Verdict) -> str | None:
+    return verdict.explicit_status
+
+
+def classify(verdict: Verdict, explicit: str | None, p: Parameters) -> str:
+    """The status the weighed cues give under ``p``'s thresholds (an explicit statement decides first)."""
+    if explicit:
+        return explicit
+    positive, negative = verdict.positive, verdict.negative
+    mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
+    if mixed >= p.mixed_at:
+        return "partially-addressed"  # strengths and weaknesses of like weight on the point: a real middle
+    if verdict.balance >= p.addressed_at:
+        return "addressed"
+    if verdict.balance <= p.not_addressed_at:
+        return "not-addressed"
+    return "partially-addressed"
+
+
+def _says_subject(text: str, found: tuple[str, str], subject: set[str]) -> bool:
+    """Whether the sentence holding an explicit statement names the recommendation's subject: 'areas for
+    improvement identified at the last inspection have been addressed' is a blanket back-reference, not evidence."""
+    for sentence, words in _sentence_words(text):
+        if found[1] in sentence:
+            return bool(subject & words)
+    return True

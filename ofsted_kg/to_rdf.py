@@ -19,7 +19,7 @@ from . import __version__
 from .authorities import Authority, by_gss, resolve
 from .model import Extraction, Span
 from .vocab import (FRAMEWORK, GRADE, ID, NF, OA, OGL, OKG, ORG, PREFIXES, REC_KIND, SCHEMA, STATS, VISIT_CLASS,
-                    authority_iri, authority_key, person_iri, slug, visit_iri)
+                    authority_iri, authority_key, judgement_area, person_iri, slug, visit_iri)
 
 CONTEXT = 32  # characters of prefix/suffix kept in each TextQuoteSelector
 AGENT = ID[f"agent/ofsted-kg/{__version__}"]
@@ -59,6 +59,9 @@ def to_graph(ext: Extraction, source_names: list[str] | None = None) -> Graph:
         g.add((node, RDF.type, OKG.Judgement))
         g.add((node, OKG.visit, visit))
         g.add((node, RDFS.label, Literal(judgement.area)))
+        area = judgement_area(judgement.area)
+        if area is not None:
+            g.add((node, OKG.area, area))
         g.add((node, OKG.grade, GRADE[judgement.grade]))
         _target(g, node, report, ext, judgement.span)
     rec_nodes = _recommendations(g, ext, report, visit, a_iri, auth)

@@ -79,3 +79,23 @@ def authority_key(gss: str | None, report_sha: str | None = None) -> str:
 
 def person_iri(name: str) -> URIRef:
     return ID[f"person/{slug(name)}"]
+
+
+@lru_cache(maxsize=1)
+def judgement_areas() -> tuple[tuple[re.Pattern, URIRef], ...]:
+    """(printed-label pattern, area concept) from the ontology's JudgementAreaScheme."""
+    from rdflib import Graph
+
+    from .resources import ontology_file
+
+    g = Graph().parse(ontology_file(), format="turtle")
+    return tuple(sorted(((re.compile(str(p), re.IGNORECASE), c) for c, p in g.subject_objects(OKG.labelPattern)),
+                        key=lambda t: str(t[1])))
+
+
+def judgement_area(label: str) -> URIRef | None:
+    """The area concept a printed judgement label means, or None when no pattern (or more than one) fits."""
+    label = " ".join(label.split()).rstrip(" :.")
+    label = re.sub(r"\s+(?:is|are)$", "", label)
+    hits = {concept for pattern, concept in judgement_areas() if pattern.search(label)}
+    return hits.pop() if len(hits) == 1 else None

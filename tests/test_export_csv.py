@@ -15,7 +15,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "follow-through.trig"
 HEADERS = {
     "visits": ["visit", "authority", "authorityName", "gss", "region", "kind", "startDate", "endDate",
                "publicationDate", "overallGrade", "framework", "knownOnlyByReference", "report", "sourceFile", "problem"],
-    "judgements": ["judgement", "visit", "authority", "authorityName", "startDate", "area", "grade"],
+    "judgements": ["judgement", "visit", "authority", "authorityName", "startDate", "area", "areaConcept", "grade"],
     "recommendations": ["recommendation", "visit", "authority", "authorityName", "startDate", "ordinal", "kind", "part",
                         "text", "currentStatus", "repeats", "report", "start", "end"],
     "follow-ups": ["followUp", "recommendation", "authority", "authorityName", "assessedAt", "assessedDate", "status",
