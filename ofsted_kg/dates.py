@@ -17,7 +17,7 @@ MONTHS = {m: i for i, m in enumerate(
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _PIECE = (rf"(?:\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
-          rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{MONTH_RE}\.?)?(?:\s*,?\s*\d{{4}})?"
+          rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{MONTH_RE}\.?)?(?:\s*,?\s*\d{{4}})?"
           rf"|{MONTH_RE}\s+\d{{4}})")
 _JOIN = r"\s*(?:\bto\b|\band\b|\buntil\b|-|–|—|─|−|&)\s*"
 RANGE_RE = re.compile(rf"(?<![\d/])({_PIECE}(?:{_JOIN}{_PIECE})*)(?![\d/])", re.IGNORECASE)
@@ -32,10 +32,13 @@ class DateRange:
     stop: int
 
 
-def parse_range(text: str, pos: int = 0, endpos: int | None = None) -> DateRange | None:
-    """First complete date or date range in ``text[pos:endpos]`` (both ends need day, month and year)."""
+def parse_range(text: str, pos: int = 0, endpos: int | None = None, before: dt.date | None = None) -> DateRange | None:
+    """First complete date or date range in ``text[pos:endpos]`` (both ends need day, month and year).
+
+    ``before``: a date the range cannot follow (a letter's own date), which gives a range written without
+    its year ('on 30 and 31 January') the latest year that keeps it before that date."""
     for match in RANGE_RE.finditer(text, pos, len(text) if endpos is None else endpos):
-        days = _resolve(re.split(_JOIN, match.group(1), flags=re.IGNORECASE))
+        days = _resolve(re.split(_JOIN, match.group(1), flags=re.IGNORECASE), before)
         if days:
             return DateRange(min(days), max(days), match.start(1), match.end(1))
     return None
@@ -54,12 +57,15 @@ def month_number(name: str) -> int:
     return MONTHS[name.casefold().replace("ſ", "s").rstrip(".")[:3]]  # casefold: 'ſeptember' matches MONTH_RE too
 
 
-def _resolve(pieces: list[str]) -> list[dt.date]:
+def _resolve(pieces: list[str], before: dt.date | None = None) -> list[dt.date]:
     """Fill each piece's missing month/year from later pieces; drop the run if any piece stays partial."""
     parsed = [_piece(p) for p in pieces]
     if not parsed or any(p is None for p in parsed):
         return []
     month = year = None
+    last_day, last_month, last_year = parsed[-1]  # type: ignore[misc]
+    if before and last_year is None and last_month and last_day:
+        year = before.year if (last_month, last_day) <= (before.month, before.day) else before.year - 1
     out: list[dt.date] = []
     for day, mon, yr in reversed(parsed):  # type: ignore[misc]
         month = mon or month
@@ -82,7 +88,8 @@ def _piece(text: str) -> tuple[int | None, int | None, int | None] | None:
     if numeric:
         day, month, year = (int(g) for g in numeric.groups())
         return day, month, year + 2000 if year < 100 else year
-    match = re.fullmatch(rf"(\d{{1,2}})?(?:st|nd|rd|th)?\s*(?:({MONTH_RE})\.?)?\s*,?\s*(\d{{4}})?", text, re.IGNORECASE)
+    match = re.fullmatch(rf"(\d{{1,2}})?(?:st|nd|rd|th)?\s*(?:(?:of\s+)?({MONTH_RE})\.?)?\s*,?\s*(\d{{4}})?", text,
+                         re.IGNORECASE)
     if not match or not any(match.groups()):
         return None
     day, mon, year = match.groups()

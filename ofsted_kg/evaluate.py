@@ -75,13 +75,19 @@ class Index:
         return out
 
 
-def evaluate(g: Dataset, gold: Path) -> Evaluation:
+def evaluate(g: Dataset, gold: Path | list[Path]) -> Evaluation:
+    """Score ``g`` against one or several gold folders (their rows taken together)."""
+    folders = gold if isinstance(gold, list) else [gold]
     index, result = Index(g), Evaluation()
-    recs_gold = read_csv(gold / "recommendations.csv")
-    result.figures["visits"] = _visits(index, read_csv(gold / "visits.csv"), result.errors)
+
+    def rows(name: str) -> list[dict]:
+        return [row for folder in folders for row in read_csv(folder / f"{name}.csv")]
+
+    recs_gold = rows("recommendations")
+    result.figures["visits"] = _visits(index, rows("visits"), result.errors)
     result.figures["recommendations"] = _recs(index, recs_gold, result.errors)
-    result.figures["follow-ups"] = _follow_ups(index, read_csv(gold / "followups.csv"), recs_gold, result.errors)
-    result.figures["repeats"] = _repeats(index, read_csv(gold / "repeats.csv"), result.errors)
+    result.figures["follow-ups"] = _follow_ups(index, rows("followups"), recs_gold, result.errors)
+    result.figures["repeats"] = _repeats(index, rows("repeats"), result.errors)
     return result
 
 

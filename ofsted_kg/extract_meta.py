@@ -44,7 +44,7 @@ TITLE_LINES = re.compile(r"^((?:re-?)?inspection of|review of|and$|inspection da
 
 DATE_ANCHORS = [
     r"inspection dates?\s*:?",
-    r"(?:focused|monitoring) visit\b.{0,200}?\s(?:on|between|from)\s+(?=\d)",
+    r"(?:focused|monitoring) visit\b.{0,200}?\s(?:on|between|from)\s+(?:the\s+)?(?=\d)",
     r"(?:visit|inspection) (?:took place|was carried out|happened) (?:on|between|from)\s+(?=\d)",
 ]
 PUBLISHED = re.compile(r"report published:?\s*|\bpublished:\s*", re.IGNORECASE)
@@ -146,10 +146,11 @@ def _set_authority(ext: Extraction, name: str, start: int) -> None:
 
 def _dates(ext: Extraction, blocks: list[Block]) -> None:
     text = ext.canonical
+    letter = _letter_date(blocks) if ext.kind in {"focused-visit", "monitoring-visit"} else None
     for anchor in DATE_ANCHORS:
         match = re.search(anchor, text[:FRONT], re.IGNORECASE)
         if match:
-            found = parse_range(text, match.end(), min(len(text), match.end() + 160))
+            found = parse_range(text, match.end(), min(len(text), match.end() + 160), before=letter)
             if found:
                 ext.start, ext.end = found.start, found.end
                 ext.dates_span = ext.span(found.begin, found.stop)
@@ -161,7 +162,7 @@ def _dates(ext: Extraction, blocks: list[Block]) -> None:
         found = parse_range(text, published.end(), published.end() + 40)
         ext.published = found.start if found else None
     elif ext.kind in {"focused-visit", "monitoring-visit"}:
-        ext.published = _letter_date(blocks)
+        ext.published = letter
 
 
 def _letter_date(blocks: list[Block]) -> dt.date | None:

@@ -198,7 +198,7 @@ def _grid(base: Parameters, grid: dict[str, list]) -> list[Parameters]:
     return [base.with_(**dict(zip(names, values))) for values in itertools.product(*(grid[n] for n in names))]
 
 
-def _total(cases: list[Case], p: Parameters) -> Counter:
+def total(cases: list[Case], p: Parameters) -> Counter:
     out: Counter = Counter()
     for case in cases:
         out += score(case, p)
