@@ -131,7 +131,7 @@ def _visits(ix: Index, gold: list[dict], errors: list[str]) -> dict[str, str]:
 
 
 def _recs(ix: Index, gold: list[dict], errors: list[str]) -> dict[str, str]:
-    found, right_visit, status_ok, matched = Tally(), Tally(), Tally(), set()
+    found, right_visit, status_ok, part_ok, matched = Tally(), Tally(), Tally(), Tally(), set()
     for row in gold:
         hits = ix.matching(row["quote"], row["authority_gss"])
         found.add(bool(hits))
@@ -143,6 +143,10 @@ def _recs(ix: Index, gold: list[dict], errors: list[str]) -> dict[str, str]:
         visit = next(v for r, _, v in ix.recs if r == rec)
         start, want = ix.start.get(visit, ""), row["visit_start"]
         right_visit.add(start.startswith(want) if len(want) < 10 else start == want)
+        to_board = any(str(p).strip().lower() == "lscb" for p in ix.g.objects(rec, OKG.part))
+        part_ok.add(to_board == (row["kind"] == "lscb-recommendation"))
+        if to_board != (row["kind"] == "lscb-recommendation"):
+            errors.append(f"addressed to the wrong body ({'LSCB' if to_board else 'local authority'}): {row['quote'][:60]!r}")
         status = STATUS_OF.get(ix.g.value(rec, OKG.currentStatus), "")
         status_ok.add(status == row["current_status"])
         if status != row["current_status"]:
@@ -154,6 +158,7 @@ def _recs(ix: Index, gold: list[dict], errors: list[str]) -> dict[str, str]:
             errors.append(f"recommendation not in gold: {ix.g.value(r, OKG.text)!s:.70}")
     return {"recall": str(found), "precision": f"{len(matched & set(predicted))}/{len(predicted)}",
             "attributed to the right visit": f"{right_visit.hits}/{len(gold)}",
+            "addressed to the right body (LSCB or not)": f"{part_ok.hits}/{len(gold)}",
             "current status exact": f"{status_ok.hits}/{len(gold)}"}
 
 

