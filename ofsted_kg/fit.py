@@ -23,7 +23,8 @@ from rdflib import URIRef
 
 from .classifier import fit_logistic
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide,
-                       link_features, load_items, ranked, restatements, status_features, unit_of)
+                       link_features, load_items, ranked, repeat_features, restatements, status_features,
+                       unit_of)
 from .parameters import Parameters
 from .status import Verdict, classify, explicit_of
 
@@ -34,8 +35,7 @@ EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2,
 # on its own (GUIDELINES.md): an explicit statement counts only where its sentence names the subject.  A rule of
 # the gold, not a fitted choice.
 STATUS_GRID = {"progress_weight": [0.3, 0.5, 0.7], "explicit_needs_subject": [True], "l2": [0.3, 3.0, 30.0]}
-REPEAT_GRID = {"repeat_at": [0.34, 0.38, 0.42, 0.46, 0.5, 0.55], "clear_repeat_at": [0.3, 0.33, 1.0],
-               "repeat_every_match": [False, True]}
+REPEAT_GRID = {"repeat_at": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6], "repeat_every_match": [False, True]}
 
 
 def norm(text: str) -> str:
@@ -259,6 +259,15 @@ def fit(cases: list[Case], base: Parameters) -> Parameters:
             for a in LINK_AT for v in itertools.product(*(EVIDENCE_GRID[n] for n in sorted(EVIDENCE_GRID)))]
     p = max(grid, key=lambda q: (_retrieval(probs, gold, q), -q.link_at, -q.near_best, -q.evidence_floor))
     p = _fit_status(cases, p)
+    rows, labels = [], []
+    for case in cases:
+        for later, scored in case.restated:
+            if later.iri in case.gold_current:
+                for n, (_, _, earlier, _) in enumerate(scored):
+                    rows.append(repeat_features(scored, n))
+                    labels.append("repeat" if (later.iri, earlier.iri) in case.gold_repeats else "none")
+    if "repeat" in labels:
+        p = p.with_(repeat_model=fit_logistic(rows, labels, ("none", "repeat")))
     return max(_grid(p, REPEAT_GRID), key=lambda q: (_repeat_f1(cases, q), q.repeat_at))
 
 

@@ -310,7 +310,7 @@ def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Pa
     return choose_repeats(restatements(recs, visits, bm25, p), p)
 
 
-Candidates = list[tuple[Item, list[tuple[float, str, Item]]]]
+Candidates = list[tuple[Item, list[tuple[float, str, Item, tuple]]]]
 
 
 def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters) -> Candidates:
@@ -322,9 +322,9 @@ def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, 
     for group in by_authority.values():
         for later in group:
             start = visits[later.visit].start
-            out.append((later, sorted(((_restates(later, earlier, bm25, p), visits[earlier.visit].start, earlier)
-                                       for earlier in group
-                                       if earlier.visit != later.visit and visits[earlier.visit].start < start),
+            pairs = ((_restates(later, earlier, bm25, p), visits[earlier.visit].start, earlier) for earlier in group
+                     if earlier.visit != later.visit and visits[earlier.visit].start < start)
+            out.append((later, sorted(((score, when, earlier, parts) for (score, parts), when, earlier in pairs),
                                       key=lambda t: (-t[0], str(t[2].iri)))))
     return out
 
@@ -334,27 +334,41 @@ def choose_repeats(candidates: Candidates, p: Parameters) -> list[tuple[Item, It
     nearest earlier visit that has one (the best of them, or each when ``repeat_every_match``)."""
     found = []
     for later, scored in candidates:
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        kept = [t for t in scored if t[0] >= p.repeat_at
-                or (t is scored[0] and t[0] >= p.clear_repeat_at and t[0] - runner_up >= p.clear_margin)]
+        if p.repeat_model is not None:
+            probs = [p.repeat_model.probabilities(repeat_features(scored, n))["repeat"] for n in range(len(scored))]
+            kept = [t for t, prob in zip(scored, probs) if prob >= p.repeat_at]
+        else:
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            kept = [t for t in scored if t[0] >= p.repeat_at
+                    or (t is scored[0] and t[0] >= p.clear_repeat_at and t[0] - runner_up >= p.clear_margin)]
         if not kept:
             continue
         nearest = max(t[1] for t in kept)
         chosen = [t for t in kept if t[1] == nearest]
-        for score, _, earlier in (chosen if p.repeat_every_match else [max(chosen, key=lambda t: t[0])]):
+        for score, _, earlier, _ in (chosen if p.repeat_every_match else [max(chosen, key=lambda t: t[0])]):
             found.append((later, earlier, round(score, 3)))
     return found
 
 
-def _restates(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> float:
-    """Similarity of two recommendations, led by their subjects ('the quality of supervision')."""
+def _restates(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> tuple[float, tuple[float, float, float]]:
+    """Similarity of two recommendations, led by their subjects ('the quality of supervision'), with its parts."""
     lexical = (overlap(later.terms, earlier.terms, bm25.idf) + overlap(earlier.terms, later.terms, bm25.idf)) / 2
     a, b = set(later.themes), set(earlier.themes)
     thematic = len(a & b) / len(a | b) if a | b else 0.0
     head = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
     if later.head_themes & earlier.head_themes:
         head = max(head, 0.75)
-    return p.lexical * lexical + p.thematic * thematic + p.head * head
+    return p.lexical * lexical + p.thematic * thematic + p.head * head, (lexical, thematic, head)
+
+
+def repeat_features(scored: list[tuple], n: int) -> list[float]:
+    """What the repeat decision weighs for the n-th candidate: its similarity and parts, how far it trails
+    the best, its rank, and whether it stands in the nearest earlier visit with any close candidate."""
+    score, start, _, parts = scored[n]
+    best = scored[0][0]
+    close = [t[1] for t in scored if t[0] >= 0.3]
+    return [score, *parts, best - score, math.log1p(n), float(bool(close) and start == max(close)),
+            math.log1p(len({t[1] for t in scored}))]
 
 
 def decimal(value: float) -> Literal:

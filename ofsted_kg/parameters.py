@@ -43,13 +43,15 @@ class Parameters:
     link_at: float = 0.5
     evidence_floor: float = 0.34  # evidence beyond the best must score at least this
     status_model: Logistic | None = None  # classes: the three statuses, over followup.status_features
+    repeat_model: Logistic | None = None  # classes ('none', 'repeat') over followup.repeat_features; repeat_at
+                                          # is then the probability that keeps a candidate
 
     def with_(self, **changes) -> "Parameters":
         return replace(self, **changes)
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        for name in ("link_model", "status_model"):
+        for name in ("link_model", "status_model", "repeat_model"):
             model = getattr(self, name)
             out[name] = model.as_dict() if model is not None else None
         return out
@@ -73,7 +75,7 @@ def from_dict(values: dict) -> Parameters:
     if unknown:
         raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
     values = dict(values)
-    for name in ("link_model", "status_model"):
+    for name in ("link_model", "status_model", "repeat_model"):
         if values.get(name) is not None:
             values[name] = Logistic.from_dict(values[name])
     return Parameters(**values)
