@@ -14,7 +14,8 @@ from .common import open_engine
 @click.command("report")
 @click.argument("graph", metavar="GRAPH")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the site (replaced as a whole when complete).")
+              help="Folder for the site: new, empty, or a site written earlier (replaced as a whole when "
+                   "complete). A folder holding other files, or the current folder, is refused.")
 @click.option("--authority", help="Only this authority (name or GSS code).")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
 def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
