@@ -1,8 +1,14 @@
-"""Writing output folders safely: whole or not at all, and never over files ofsted-kg did not write.
+"""Writing output files and folders safely: whole or not at all, with the modes the user's umask asks for.
 
-A folder (the HTML site) is written to a hidden staging folder beside it
-and swapped in when complete, so a killed run never leaves a half-written
-output.  Swapping a folder in removes the folder that was there, so that is allowed
+A file is written to a temporary file beside it and renamed over it when
+complete; a folder (the HTML site) is written to a hidden staging folder
+beside it and swapped in when complete, so a killed run never leaves a
+half-written output.  Temporary files and folders are created private
+(0600/0700); they are given the mode a plain ``open``/``mkdir`` would have
+given (the process umask) before they are renamed into place, so outputs
+are not left private by accident.
+
+Swapping a folder in removes the folder that was there, so that is allowed
 only when it is missing, empty, or an earlier output whose every file is
 listed in the manifest (``MANIFEST``) written into it: a file ofsted-kg did
 not write is never removed.
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +29,47 @@ MANIFEST_HEADER = ("# Written by `ofsted-kg report`: every file it wrote into th
 
 class FolderError(ValueError):
     """An output folder that must not be replaced (it holds files ofsted-kg did not write, or is the current one)."""
+
+
+def umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask would briefly alter it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode(path: Path) -> int:
+    """The mode an in-place write would leave: the replaced file's own, else 0666 less the umask."""
+    try:
+        existing = path.stat()
+        if stat.S_ISREG(existing.st_mode):
+            return stat.S_IMODE(existing.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~umask()
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` via a temporary file renamed over it when complete."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, file_mode(path))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def output_folder(folder: Path | str) -> Path:
@@ -87,6 +135,7 @@ def replace_folder(folder: Path, fill: Callable[[Path], None], shown: str | None
         fill(staging)
         files, _ = _contents(staging)
         (staging / MANIFEST).write_text(MANIFEST_HEADER + "".join(f"{f}\n" for f in sorted(files)), encoding="utf-8")
+        os.chmod(staging, 0o777 & ~umask())
         check_replaceable(folder, shown)  # again: something may have been put there while we rendered
         if folder.exists() or folder.is_symlink():
             aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
