@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .authority_arg import UnknownAuthority, choose, from_rows
 from .files import FolderError, check_replaceable, output_folder, replace_folder
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_name, timeline, years)
@@ -43,16 +44,15 @@ def environment() -> Environment:
     return env
 
 
-def select_authorities(authorities: list[Authority], wanted: str | None) -> list[Authority]:
-    """All authorities, or the one whose name or GSS code is ``wanted`` (case-insensitive)."""
+def select_authorities(authorities: list[Authority], wanted: str | None, visits: list[dict]) -> list[Authority]:
+    """All authorities, or those ``wanted`` names in any form :mod:`ofsted_kg.authority_arg` accepts."""
     if not wanted:
         return authorities
-    key = wanted.strip().lower()
-    chosen = [a for a in authorities if key in (a.name.lower(), a.page, a.iri.rsplit("/", 1)[-1].lower())]
-    if not chosen:
-        names = ", ".join(a.name for a in authorities[:8])
-        raise ReportError(f"no authority '{wanted}' in the graph (it has: {names}{', ...' if len(authorities) > 8 else ''})")
-    return chosen
+    try:
+        keep = {k.iri for k in choose(from_rows(visits), wanted)}
+    except UnknownAuthority as exc:
+        raise ReportError(str(exc)) from exc
+    return [a for a in authorities if a.iri in keep]
 
 
 def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "") -> Site:
@@ -61,7 +61,7 @@ def render_site(tables: dict[str, Table], folder: Path, authority: str | None = 
         check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
     except FolderError as exc:
         raise ReportError(str(exc)) from exc
-    authorities = select_authorities(build_authorities(tables), authority)
+    authorities = select_authorities(build_authorities(tables), authority, tables["visits"].rows)
     env = environment()
     pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title)}
     for item in authorities:

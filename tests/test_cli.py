@@ -84,6 +84,30 @@ def test_query_list_and_run_in_every_format(built):
     assert csv_out.splitlines()[0] == "authority,visitStart,ordinal,recommendation"
 
 
+@pytest.mark.parametrize("value", ["stockport", "STOCKPORT", "E08000007", "e08000007", "80562",
+                                   "Stockport Metropolitan Borough Council"])
+def test_query_authority_takes_any_case_gss_urn_or_name_form(built, value):
+    """-p authority= matched only the exact label: 'stockport' or 'E08000007' gave 0 rows, silently."""
+    exact = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", "authority=Stockport"])
+    other = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", f"authority={value}"])
+    assert other.exit_code == 0, other.output
+    assert other.output == exact.output and "(0 rows)" not in other.output
+
+
+@pytest.mark.parametrize("value", ["Leeds", "E08000035", "Atlantis", 'Nowhere" } UNION { ?s ?p ?o } #'])
+def test_query_authority_the_graph_lacks_is_a_one_line_error(built, value):
+    result = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", f"authority={value}"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert f"no authority '{value}'" in result.output and "it has: Stockport" in result.output
+    if value == "Leeds":
+        assert "(Leeds, E08000035)" in result.output  # known authority, just not in this graph
+
+
+def test_query_help_says_what_authority_takes():
+    text = " ".join(CliRunner().invoke(cli, ["query", "--help"]).output.split())
+    assert "authority= takes the name in any case, the GSS code (E08000035), the Ofsted URN" in text
+
+
 def test_query_rejects_unknown_parameters_and_queries(built):
     wrong = CliRunner().invoke(cli, ["query", "repeated", "-g", str(built), "-p", "colour=red"])
     assert wrong.exit_code == 1 and "has no parameter colour" in wrong.output

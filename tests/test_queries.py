@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_kg.query import QueryError, bind, find_query, run
+from ofsted_kg.query import QueryError, bind, find_query, run, run_named
 from ofsted_kg.resources import queries
 from ofsted_kg.store import load
 
@@ -74,3 +74,12 @@ def test_injection_through_a_parameter_is_just_a_string(data):
     assert rows(data, "follow-through", authority=attack) == []
     with pytest.raises(QueryError):
         bind(find_query("evidence"), {"recommendation": "x> } DROP ALL #"})
+
+
+def test_run_named_resolves_the_authority_and_refuses_one_the_graph_lacks(data):
+    """What `ofsted-kg query -p authority=` runs: any case of the label works, an unknown value is an error."""
+    exact = run(data, find_query("follow-through"), {"authority": "Exampleshire"})
+    assert exact[1] and run_named(data, find_query("follow-through"), {"authority": "EXAMPLESHIRE "}) == exact
+    with pytest.raises(QueryError, match="no authority 'Nowhere' in the graph"):
+        run_named(data, find_query("follow-through"), {"authority": "Nowhere"})
+    assert run_named(data, find_query("repeated"), {}) == run(data, find_query("repeated"), {})

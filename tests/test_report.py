@@ -110,6 +110,10 @@ def test_authority_option_and_unknown_authority(seed_graph_file, tmp_path):
     result = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", "E06000021"])
     assert result.exit_code == 0, result.output
     assert [p.name for p in (out / "authority").iterdir()] == ["e06000021.html"]
+    for other in ("stoke-on-trent", "Stoke on Trent City Council", "80564"):  # any case, a name form, the URN
+        again = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", other])
+        assert again.exit_code == 0, again.output
+        assert [p.name for p in (out / "authority").iterdir()] == ["e06000021.html"], other
     bad = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(tmp_path / "x"), "--authority", "Atlantis"])
     assert bad.exit_code == 1 and "no authority 'Atlantis'" in bad.output
     assert not (tmp_path / "x").exists()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..authority_arg import FORMS
 from ..network import FORMATS, NetworkError, build_network, write_network
 from ..tables import read_tables
 from .common import open_engine
@@ -14,7 +15,7 @@ from .common import open_engine
 @click.argument("graph", metavar="GRAPH")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=f"Target file; its extension sets the format ({', '.join(FORMATS)}).")
-@click.option("--authority", metavar="NAME", help="Only this authority (name or GSS code, any case).")
+@click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 def graph_command(graph: str, output: Path, authority: str | None) -> None:
     """Draw or export the network visit -> recommendation -> follow-up -> evidence finding."""
     if output.suffix.lower() not in FORMATS:

@@ -7,7 +7,8 @@ import json
 
 import click
 
-from ..query import QueryError, find_query, parse_query_file, run
+from ..authority_arg import FORMS
+from ..query import QueryError, find_query, parse_query_file, run_named
 from ..resources import queries
 from .common import default_graph, open_engine
 
@@ -16,7 +17,8 @@ from .common import default_graph, open_engine
 @click.argument("name", required=False)
 @click.option("-g", "--graph", default=default_graph, show_default="oxigraph:build/store if built, else build/graph.trig",
               help="Graph file or store (oxigraph:PATH, sparql+http(s)://...) to query.")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help=f"Query parameter (repeatable). authority= takes {FORMS}; one the graph lacks is an error.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the shipped queries and their parameters.")
 def query_command(name: str | None, graph: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
@@ -32,7 +34,7 @@ def query_command(name: str | None, graph: str, params: tuple[str, ...], fmt: st
     try:
         query = find_query(name)
         values = dict(_split(p) for p in params)
-        columns, rows = run(open_engine(graph), query, values)
+        columns, rows = run_named(open_engine(graph), query, values)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(render(columns, rows, fmt), nl=False)

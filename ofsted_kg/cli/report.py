@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..authority_arg import FORMS
 from ..report import ReportError, render_site
 from ..tables import read_tables
 from .common import open_engine
@@ -16,7 +17,7 @@ from .common import open_engine
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the site: new, empty, or a site written earlier (replaced as a whole when "
                    "complete). A folder holding other files, or the current folder, is refused.")
-@click.option("--authority", help="Only this authority (name or GSS code).")
+@click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
 def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
     """Write an HTML site for GRAPH: index, one page per authority, one per source report. Open DIR/index.html."""
