@@ -85,8 +85,8 @@ def assert_refused(result, out: Path, bad: Path, *words: str, case: str) -> str:
     """One line names ``bad`` and gives the reason (all ``words``); the good report alone is built."""
     output = result.output
     assert result.exit_code == 1, output
-    assert "built 1 reports" in output, output
-    assert "refused 1 file(s):" in output, output
+    assert "built 1 report (" in output, output
+    assert "refused 1 file:" in output, output
     found = lines_naming(output, bad.name)
     assert len(found) == 1, f"expected one line naming {bad.name}:\n{output}"
     line = found[0]
@@ -384,7 +384,7 @@ def test_same_report_under_two_names_is_one_report_with_both_names(tmp_path, sou
     out = tmp_path / "graph.trig"
     result = build(folder, out)
     assert result.exit_code == 0, result.output
-    assert "built 1 reports" in result.output
+    assert "built 1 report (" in result.output
     kept, also = sorted([first, second])  # the first name in sort order is the report's, the other is recorded
     found = lines_naming(result.output, also)
     assert found == [f"same report as {kept}: {also} (recorded as a second file name)"], result.output
@@ -442,7 +442,7 @@ def test_folder_of_only_bad_files_exits_3_and_writes_nothing(tmp_path, existing)
     result = run("build", tmp_path / "bad", "-o", out)  # default jobs: the worker-process path
     assert result.exit_code == 3, result.output
     assert "built 0 reports (0 recommendations, 0 findings); nothing written" in result.output
-    assert f"refused {len(files)} file(s):" in result.output
+    assert f"refused {len(files)} files:" in result.output
     for path in files:
         assert len(lines_naming(result.output, path.name)) == 1, result.output
     if existing:

@@ -34,7 +34,7 @@ def test_build_refuses_bad_files_names_them_and_builds_the_rest(tmp_path):
     out = tmp_path / "out" / "g.nq"
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(out)])
     assert result.exit_code == 1
-    assert "built 1 reports" in result.output
+    assert "built 1 report (4 recommendations, " in result.output and "refused 3 files:" in result.output
     assert "empty.txt: empty file" in result.output
     assert "page.pdf: not a PDF: it is an HTML web page" in result.output
     assert "minutes.txt: not an Ofsted children's services report" in result.output
@@ -167,3 +167,13 @@ def test_build_does_not_import_the_views_or_the_server():
             "print(sorted(m for m in ('networkx', 'jinja2', 'ofsted_kg.serve') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+
+def test_summaries_count_in_english():
+    from ofsted_kg.cli.common import count
+    from ofsted_kg.cli.query import render
+
+    assert [count(n, "report") for n in (0, 1, 2)] == ["0 reports", "1 report", "2 reports"]
+    assert count(1, "authority", "authorities") == "1 authority" and count(3, "authority", "authorities") == "3 authorities"
+    assert render(["a"], [["x"]], "table").endswith("\n(1 row)\n")

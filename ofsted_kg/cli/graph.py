@@ -8,7 +8,7 @@ import click
 from ..authority_arg import FORMS
 from ..network import FORMATS, NetworkError, build_network, write_network
 from ..tables import read_tables
-from .common import open_engine
+from .common import count, open_engine
 
 
 @click.command("graph")
@@ -29,4 +29,5 @@ def graph_command(graph: str, output: Path, authority: str | None) -> None:
         write_network(network, output, title)
     except NetworkError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {output} ({network.number_of_nodes()} nodes, {network.number_of_edges()} edges)")
+    click.echo(f"wrote {output} ({count(network.number_of_nodes(), 'node')}, "
+               f"{count(network.number_of_edges(), 'edge')})")

@@ -10,7 +10,7 @@ import click
 from ..authority_arg import FORMS
 from ..query import QueryError, find_query, parse_query_file, run_named
 from ..resources import queries
-from .common import default_graph, open_engine
+from .common import count, default_graph, open_engine
 
 
 @click.command("query")
@@ -65,4 +65,4 @@ def render(columns: list[str], rows: list[list], fmt: str) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
     for row in table:
         lines.append("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)))
-    return "\n".join(lines) + f"\n({len(table)} rows)\n"
+    return "\n".join(lines) + f"\n({count(len(table), 'row')})\n"

@@ -9,7 +9,7 @@ import click
 from ..authority_arg import FORMS
 from ..report import ReportError, render_site
 from ..tables import read_tables
-from .common import open_engine
+from .common import count, open_engine
 
 
 @click.command("report")
@@ -27,5 +27,5 @@ def report_command(graph: str, output: Path, authority: str | None, title: str) 
         site = render_site(tables, output, authority, title)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {site.pages} pages for {site.authorities} authorities to {output} "
-               f"in {time.perf_counter() - started:.1f} s; open {output / 'index.html'}")
+    click.echo(f"wrote {count(site.pages, 'page')} for {count(site.authorities, 'authority', 'authorities')} "
+               f"to {output} in {time.perf_counter() - started:.1f} s; open {output / 'index.html'}")
