@@ -324,7 +324,7 @@ def test_report_without_readable_dates_is_kept_flagged_and_listed_by_stats(tmp_p
     assert result.exit_code == 0, result.output  # kept: nothing was refused
     assert "built 2 reports" in result.output
     found = lines_naming(result.output, undated.name)
-    assert found == [f"flagged: {undated.name}: visit dates not found"], result.output
+    assert found == [f"flagged: {undated}: visit dates not found"], result.output
     said("inspection report with its dates blanked", found[0])
     assert source_files(out) == {GOOD_NAME, undated.name}
     data = graph(out)
@@ -365,7 +365,7 @@ def test_report_without_its_authority_is_flagged_not_given_an_invented_one(tmp_p
     blanked.write_text(source.read_text(encoding="utf-8").replace(name, ""), encoding="utf-8")
     out = tmp_path / "graph.trig"
     result = build(folder, out)
-    assert f"flagged: {blanked.name}: authority name not found" in result.output, result.output
+    assert f"flagged: {blanked}: authority name not found" in result.output, result.output
     stats = run("stats", out)
     assert f"  {blanked.name}: authority name not found" in stats.output.splitlines(), stats.output
 

@@ -177,3 +177,23 @@ def test_summaries_count_in_english():
     assert [count(n, "report") for n in (0, 1, 2)] == ["0 reports", "1 report", "2 reports"]
     assert count(1, "authority", "authorities") == "1 authority" and count(3, "authority", "authorities") == "3 authorities"
     assert render(["a"], [["x"]], "table").endswith("\n(1 row)\n")
+
+
+def test_flagged_and_refused_lines_name_the_path_as_given(tmp_path, monkeypatch):
+    """Every file may be called 'children's services inspection - DATE.pdf': the base name alone is ambiguous."""
+    name = "children's services inspection - 2024"
+    text = (SAMPLES / "000_704365d219ad75ee.txt").read_text(encoding="utf-8")
+    for area in ("north", "south"):
+        (tmp_path / "reports" / area).mkdir(parents=True)
+        (tmp_path / "reports" / area / f"{name}.pdf").write_text("<html>Report not found</html>")
+    (tmp_path / "reports" / "north" / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "reports" / "south" / f"{name}.txt").write_text(text.replace("24 and 25 January 2024", ""),
+                                                                encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "reports", "-o", "g.trig", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert f"flagged: reports/south/{name}.txt: visit dates not found" in lines, result.output
+    for area in ("north", "south"):
+        assert any(line.startswith(f"reports/{area}/{name}.pdf: not a PDF") for line in lines), result.output
+    assert "built 2 reports (8 recommendations, " in result.output and "refused 2 files:" in result.output

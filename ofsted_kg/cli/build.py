@@ -65,6 +65,11 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
 
 
 def _summary(result, target: str, written: bool) -> None:
+    sources = result.update.sources if result.update else {}
+
+    def where(ext) -> str:  # the path as given: every file may be called 'children's services inspection - DATE.pdf'
+        return sources.get(ext.sha256, ext.source_name)
+
     recs = sum(len(e.recommendations) for e in result.built)
     findings = sum(len(e.findings) for e in result.built)
     click.echo(f"built {count(len(result.built), 'report')} ({count(recs, 'recommendation')}, "
@@ -80,7 +85,7 @@ def _summary(result, target: str, written: bool) -> None:
         click.echo(f"  warning: {name} describes the same visit as {other}")
     for ext in result.built:
         for problem in ext.problems:
-            click.echo(f"  flagged: {ext.source_name}: {problem}")
+            click.echo(f"  flagged: {where(ext)}: {problem}")
     if result.refused:
         click.echo(f"refused {count(len(result.refused), 'file')}:", err=True)
         for name, reason in result.refused:
