@@ -83,3 +83,13 @@ def test_run_named_resolves_the_authority_and_refuses_one_the_graph_lacks(data):
     with pytest.raises(QueryError, match="no authority 'Nowhere' in the graph"):
         run_named(data, find_query("follow-through"), {"authority": "Nowhere"})
     assert run_named(data, find_query("repeated"), {}) == run(data, find_query("repeated"), {})
+
+
+def test_readme_states_the_namespaces_where_it_shows_queries():
+    """A user who guessed /def/ for okg: got 0 rows: the README must say what the namespaces are."""
+    from ofsted_kg.vocab import ID as ID_BASE, OKG
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## See it", 1)[0]  # the worked example, where query is shown
+    assert f"PREFIX okg: <{OKG}>" in section and f"PREFIX id:  <{ID_BASE}>" in section
+    assert str(OKG) == "https://w3id.org/ofsted-kg/ontology#" and str(ID_BASE) == ID
