@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -284,12 +283,10 @@ def test_200_mb_file_is_refused_as_too_large_without_loading_it(tmp_path, monkey
 
     monkeypatch.setattr(Path, "read_bytes", spy)
     out = tmp_path / "graph.trig"
-    started = time.perf_counter()
     result = build(folder, out)
-    elapsed = time.perf_counter() - started
     assert_refused(result, out, huge, "too large", "limit", case="200 MB file (sparse)")
     assert huge.name not in loaded and GOOD_NAME in loaded  # refused from its size, never loaded into memory
-    assert elapsed < 60
+    # (no wall-clock bound: that it is never read is checked here and, in bytes, by the next test)
 
 
 def _bytes_read_by_this_process() -> int:
