@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from .authority_arg import UnknownAuthority, choose, from_rows
 from .store import atomic_write
 from .tables import Table
 
@@ -63,18 +64,13 @@ def authority_of(row: dict) -> str:
 
 
 def choose_authorities(tables: dict[str, Table], wanted: str | None) -> set[str] | None:
-    """Authority IRIs whose name, GSS code or IRI ends with ``wanted`` (case-insensitive); None means all."""
+    """IRIs of the authorities ``wanted`` names (any form :mod:`ofsted_kg.authority_arg` accepts); None means all."""
     if not wanted:
         return None
-    key = wanted.strip().lower()
-    chosen = {r["authority"] for r in tables["visits"].rows
-              if key in {str(r.get(c) or "").lower() for c in ("authorityName", "gss")}
-              or str(r["authority"]).rsplit("/", 1)[-1].lower() == key}
-    if not chosen:
-        names = sorted({authority_of(r) for r in tables["visits"].rows})
-        more = ", ..." if len(names) > 8 else ""
-        raise NetworkError(f"no authority '{wanted}' in the graph (it has: {', '.join(names[:8]) or 'none'}{more})")
-    return chosen
+    try:
+        return {k.iri for k in choose(from_rows(tables["visits"].rows), wanted)}
+    except UnknownAuthority as exc:
+        raise NetworkError(str(exc)) from exc
 
 
 def build_network(tables: dict[str, Table], authority: str | None = None) -> nx.DiGraph:

@@ -6,7 +6,9 @@ Each query file starts with a header of comment lines::
     # param: authority literal  Authority name or GSS code (optional)
 
 User values are never pasted into query text: they are converted to RDF
-terms of the declared kind and passed as initial bindings.
+terms of the declared kind and passed as initial bindings.  :func:`run_named`
+(what ``ofsted-kg query`` runs) first turns an ``authority`` value in any
+form a user types into the label the graph has (:mod:`ofsted_kg.authority_arg`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from .authority_arg import UnknownAuthority, choose, in_graph
 from .resources import queries
 from .sparql import Engine, select
 
@@ -105,3 +108,21 @@ def run(engine: Engine, query: NamedQuery, values: dict[str, str] | None = None)
     ``engine`` is an rdflib Dataset, a pyoxigraph Store or an ofsted_kg store."""
     columns, rows = select(engine, query.text, bind(query, values or {}))
     return columns, [[row.get(c) for c in columns] for row in rows]
+
+
+def run_named(engine: Engine, query: NamedQuery, values: dict[str, str]) -> tuple[list[str], list[list]]:
+    """``run``, with an ``authority`` value resolved first: any case, GSS code, Ofsted URN or name form.
+
+    The parameter matches the graph's label exactly, so 'leeds' or
+    'E08000035' would silently give no rows; an authority the graph does not
+    have is a QueryError instead.  The label found is bound like any value."""
+    if "authority" not in values or "authority" not in {p.name for p in query.params}:
+        return run(engine, query, values)
+    try:
+        chosen = choose(in_graph(engine), values["authority"])
+    except UnknownAuthority as exc:
+        raise QueryError(f"parameter authority: {exc}") from exc
+    columns, rows = run(engine, query, {**values, "authority": chosen[0].label})
+    for other in sorted({k.label for k in chosen[1:]} - {chosen[0].label}):  # unresolved names can repeat a match
+        rows += run(engine, query, {**values, "authority": other})[1]
+    return columns, rows

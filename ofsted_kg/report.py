@@ -5,17 +5,19 @@ with autoescaping on, so report text can never inject markup.  The site
 needs no server and no network: its one stylesheet and one script are
 copied beside the pages.  Files are written to a temporary folder and moved
 into place only when every page is rendered, so a failed run never leaves a
-half-written site over a good one.
+half-written site over a good one; the folder replaced must be new, empty or
+an earlier site holding only the files it listed (see :mod:`ofsted_kg.files`).
 """
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .authority_arg import UnknownAuthority, choose, from_rows
+from .files import FolderError, check_replaceable, output_folder, replace_folder
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_name, timeline, years)
 from .tables import Table
@@ -42,21 +44,24 @@ def environment() -> Environment:
     return env
 
 
-def select_authorities(authorities: list[Authority], wanted: str | None) -> list[Authority]:
-    """All authorities, or the one whose name or GSS code is ``wanted`` (case-insensitive)."""
+def select_authorities(authorities: list[Authority], wanted: str | None, visits: list[dict]) -> list[Authority]:
+    """All authorities, or those ``wanted`` names in any form :mod:`ofsted_kg.authority_arg` accepts."""
     if not wanted:
         return authorities
-    key = wanted.strip().lower()
-    chosen = [a for a in authorities if key in (a.name.lower(), a.page, a.iri.rsplit("/", 1)[-1].lower())]
-    if not chosen:
-        names = ", ".join(a.name for a in authorities[:8])
-        raise ReportError(f"no authority '{wanted}' in the graph (it has: {names}{', ...' if len(authorities) > 8 else ''})")
-    return chosen
+    try:
+        keep = {k.iri for k in choose(from_rows(visits), wanted)}
+    except UnknownAuthority as exc:
+        raise ReportError(str(exc)) from exc
+    return [a for a in authorities if a.iri in keep]
 
 
 def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "") -> Site:
     """Write index, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
-    authorities = select_authorities(build_authorities(tables), authority)
+    try:
+        check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
+    except FolderError as exc:
+        raise ReportError(str(exc)) from exc
+    authorities = select_authorities(build_authorities(tables), authority, tables["visits"].rows)
     env = environment()
     pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title)}
     for item in authorities:
@@ -85,12 +90,7 @@ def _reports(tables: dict[str, Table], keep: set[str]) -> dict[str, dict]:
 
 
 def _write_atomically(folder: Path, pages: dict[str, str]) -> None:
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    if folder.exists() and not folder.is_dir():
-        raise ReportError(f"{folder}: exists and is not a folder")
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    def fill(staging: Path) -> None:
         for name, html in pages.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -98,12 +98,8 @@ def _write_atomically(folder: Path, pages: dict[str, str]) -> None:
         static = Path(__file__).parent / "templates" / "static"
         for name in STATIC:
             shutil.copyfile(static / name, staging / name)
-        old = folder.with_name(f".{folder.name}.old")
-        if folder.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    try:
+        replace_folder(Path(folder), fill, str(folder))
+    except FolderError as exc:
+        raise ReportError(str(exc)) from exc

@@ -8,13 +8,12 @@ gives the same bytes.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from .files import atomic_write  # noqa: F401 - also imported from here by the writers
 from .vocab import PREFIXES
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
@@ -115,18 +114,3 @@ def save(data: Dataset, path: Path | str) -> Path:
     text = serialise(data, format_for(path))
     atomic_write(path, text.encode("utf-8"))
     return path
-
-
-def atomic_write(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-

@@ -49,6 +49,7 @@ class Update:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     relinked: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # SHA-256 -> the file read for it, as given (for messages)
 
 
 PENDING = f"{ID}graph/pending-relink"
@@ -94,13 +95,14 @@ def update_store(store: Store, files: list[Path], extractor: Extractor, jobs: in
     shas = sorted(fresh)
     todo = [min(fresh[sha], key=lambda p: p.name) for sha in shas]
     graphs: dict[str, Graph] = {}
-    for sha, result in zip(shas, extractor(todo)):
+    for sha, path, result in zip(shas, todo, extractor(todo)):
         if isinstance(result, tuple):  # the same refusal for every file with these bytes
             done.refused += [(str(p), result[1]) for p in sorted(fresh[sha])]
             continue
         names = sorted({p.name for p in by_sha[result.sha256]})
         done.duplicates += [(n, names[0]) for n in names[1:]]
         graphs[str(report_iri(result))] = to_graph(result, names)
+        done.sources[result.sha256] = str(path)
         done.built.append(result)
     old = _superseded(known, graphs, done)
     touched |= {authority_key(g) for g in [*graphs, *old]} - {None}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -85,8 +84,8 @@ def assert_refused(result, out: Path, bad: Path, *words: str, case: str) -> str:
     """One line names ``bad`` and gives the reason (all ``words``); the good report alone is built."""
     output = result.output
     assert result.exit_code == 1, output
-    assert "built 1 reports" in output, output
-    assert "refused 1 file(s):" in output, output
+    assert "built 1 report (" in output, output
+    assert "refused 1 file:" in output, output
     found = lines_naming(output, bad.name)
     assert len(found) == 1, f"expected one line naming {bad.name}:\n{output}"
     line = found[0]
@@ -284,12 +283,10 @@ def test_200_mb_file_is_refused_as_too_large_without_loading_it(tmp_path, monkey
 
     monkeypatch.setattr(Path, "read_bytes", spy)
     out = tmp_path / "graph.trig"
-    started = time.perf_counter()
     result = build(folder, out)
-    elapsed = time.perf_counter() - started
     assert_refused(result, out, huge, "too large", "limit", case="200 MB file (sparse)")
     assert huge.name not in loaded and GOOD_NAME in loaded  # refused from its size, never loaded into memory
-    assert elapsed < 60
+    # (no wall-clock bound: that it is never read is checked here and, in bytes, by the next test)
 
 
 def _bytes_read_by_this_process() -> int:
@@ -324,7 +321,7 @@ def test_report_without_readable_dates_is_kept_flagged_and_listed_by_stats(tmp_p
     assert result.exit_code == 0, result.output  # kept: nothing was refused
     assert "built 2 reports" in result.output
     found = lines_naming(result.output, undated.name)
-    assert found == [f"flagged: {undated.name}: visit dates not found"], result.output
+    assert found == [f"flagged: {undated}: visit dates not found"], result.output
     said("inspection report with its dates blanked", found[0])
     assert source_files(out) == {GOOD_NAME, undated.name}
     data = graph(out)
@@ -365,7 +362,7 @@ def test_report_without_its_authority_is_flagged_not_given_an_invented_one(tmp_p
     blanked.write_text(source.read_text(encoding="utf-8").replace(name, ""), encoding="utf-8")
     out = tmp_path / "graph.trig"
     result = build(folder, out)
-    assert f"flagged: {blanked.name}: authority name not found" in result.output, result.output
+    assert f"flagged: {blanked}: authority name not found" in result.output, result.output
     stats = run("stats", out)
     assert f"  {blanked.name}: authority name not found" in stats.output.splitlines(), stats.output
 
@@ -384,7 +381,7 @@ def test_same_report_under_two_names_is_one_report_with_both_names(tmp_path, sou
     out = tmp_path / "graph.trig"
     result = build(folder, out)
     assert result.exit_code == 0, result.output
-    assert "built 1 reports" in result.output
+    assert "built 1 report (" in result.output
     kept, also = sorted([first, second])  # the first name in sort order is the report's, the other is recorded
     found = lines_naming(result.output, also)
     assert found == [f"same report as {kept}: {also} (recorded as a second file name)"], result.output
@@ -442,7 +439,7 @@ def test_folder_of_only_bad_files_exits_3_and_writes_nothing(tmp_path, existing)
     result = run("build", tmp_path / "bad", "-o", out)  # default jobs: the worker-process path
     assert result.exit_code == 3, result.output
     assert "built 0 reports (0 recommendations, 0 findings); nothing written" in result.output
-    assert f"refused {len(files)} file(s):" in result.output
+    assert f"refused {len(files)} files:" in result.output
     for path in files:
         assert len(lines_naming(result.output, path.name)) == 1, result.output
     if existing:

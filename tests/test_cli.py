@@ -34,7 +34,7 @@ def test_build_refuses_bad_files_names_them_and_builds_the_rest(tmp_path):
     out = tmp_path / "out" / "g.nq"
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(out)])
     assert result.exit_code == 1
-    assert "built 1 reports" in result.output
+    assert "built 1 report (4 recommendations, " in result.output and "refused 3 files:" in result.output
     assert "empty.txt: empty file" in result.output
     assert "page.pdf: not a PDF: it is an HTML web page" in result.output
     assert "minutes.txt: not an Ofsted children's services report" in result.output
@@ -84,6 +84,30 @@ def test_query_list_and_run_in_every_format(built):
     assert csv_out.splitlines()[0] == "authority,visitStart,ordinal,recommendation"
 
 
+@pytest.mark.parametrize("value", ["stockport", "STOCKPORT", "E08000007", "e08000007", "80562",
+                                   "Stockport Metropolitan Borough Council"])
+def test_query_authority_takes_any_case_gss_urn_or_name_form(built, value):
+    """-p authority= matched only the exact label: 'stockport' or 'E08000007' gave 0 rows, silently."""
+    exact = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", "authority=Stockport"])
+    other = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", f"authority={value}"])
+    assert other.exit_code == 0, other.output
+    assert other.output == exact.output and "(0 rows)" not in other.output
+
+
+@pytest.mark.parametrize("value", ["Leeds", "E08000035", "Atlantis", 'Nowhere" } UNION { ?s ?p ?o } #'])
+def test_query_authority_the_graph_lacks_is_a_one_line_error(built, value):
+    result = CliRunner().invoke(cli, ["query", "follow-through", "-g", str(built), "-p", f"authority={value}"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert f"no authority '{value}'" in result.output and "it has: Stockport" in result.output
+    if value == "Leeds":
+        assert "(Leeds, E08000035)" in result.output  # known authority, just not in this graph
+
+
+def test_query_help_says_what_authority_takes():
+    text = " ".join(CliRunner().invoke(cli, ["query", "--help"]).output.split())
+    assert "authority= takes the name in any case, the GSS code (E08000035), the Ofsted URN" in text
+
+
 def test_query_rejects_unknown_parameters_and_queries(built):
     wrong = CliRunner().invoke(cli, ["query", "repeated", "-g", str(built), "-p", "colour=red"])
     assert wrong.exit_code == 1 and "has no parameter colour" in wrong.output
@@ -107,9 +131,13 @@ def test_evaluate_prints_figures_and_errors(built):
 def test_explain_by_quote_and_by_iri(built):
     by_quote = CliRunner().invoke(cli, ["explain", "designated officer function", "-g", str(built)])
     assert by_quote.exit_code == 0 and "current status:" in by_quote.output
-    iri = by_quote.output.splitlines()[0]
+    assert by_quote.output.startswith("1 recommendation matches 'designated officer function':\n")
+    iri = by_quote.output.splitlines()[1]
     by_iri = CliRunner().invoke(cli, ["explain", iri, "-g", str(built)])
-    assert by_iri.output == by_quote.output
+    assert by_iri.output.splitlines()[1:] == by_quote.output.splitlines()[1:]
+    many = CliRunner().invoke(cli, ["explain", "plans", "-g", str(built)])
+    found = [line for line in many.output.splitlines() if line.startswith("https://")]
+    assert len(found) > 1 and many.output.startswith(f"{len(found)} recommendations match 'plans':\n")
     none = CliRunner().invoke(cli, ["explain", "zebra crossings", "-g", str(built)])
     assert none.exit_code == 1 and "no recommendation matches" in none.output
 
@@ -143,3 +171,33 @@ def test_build_does_not_import_the_views_or_the_server():
             "print(sorted(m for m in ('networkx', 'jinja2', 'ofsted_kg.serve') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+
+def test_summaries_count_in_english():
+    from ofsted_kg.cli.common import count
+    from ofsted_kg.cli.query import render
+
+    assert [count(n, "report") for n in (0, 1, 2)] == ["0 reports", "1 report", "2 reports"]
+    assert count(1, "authority", "authorities") == "1 authority" and count(3, "authority", "authorities") == "3 authorities"
+    assert render(["a"], [["x"]], "table").endswith("\n(1 row)\n")
+
+
+def test_flagged_and_refused_lines_name_the_path_as_given(tmp_path, monkeypatch):
+    """Every file may be called 'children's services inspection - DATE.pdf': the base name alone is ambiguous."""
+    name = "children's services inspection - 2024"
+    text = (SAMPLES / "000_704365d219ad75ee.txt").read_text(encoding="utf-8")
+    for area in ("north", "south"):
+        (tmp_path / "reports" / area).mkdir(parents=True)
+        (tmp_path / "reports" / area / f"{name}.pdf").write_text("<html>Report not found</html>")
+    (tmp_path / "reports" / "north" / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "reports" / "south" / f"{name}.txt").write_text(text.replace("24 and 25 January 2024", ""),
+                                                                encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "reports", "-o", "g.trig", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert f"flagged: reports/south/{name}.txt: visit dates not found" in lines, result.output
+    for area in ("north", "south"):
+        assert any(line.startswith(f"reports/{area}/{name}.pdf: not a PDF") for line in lines), result.output
+    assert "built 2 reports (8 recommendations, " in result.output and "refused 2 files:" in result.output

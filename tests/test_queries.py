@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_kg.query import QueryError, bind, find_query, run
+from ofsted_kg.query import QueryError, bind, find_query, run, run_named
 from ofsted_kg.resources import queries
 from ofsted_kg.store import load
 
@@ -74,3 +74,22 @@ def test_injection_through_a_parameter_is_just_a_string(data):
     assert rows(data, "follow-through", authority=attack) == []
     with pytest.raises(QueryError):
         bind(find_query("evidence"), {"recommendation": "x> } DROP ALL #"})
+
+
+def test_run_named_resolves_the_authority_and_refuses_one_the_graph_lacks(data):
+    """What `ofsted-kg query -p authority=` runs: any case of the label works, an unknown value is an error."""
+    exact = run(data, find_query("follow-through"), {"authority": "Exampleshire"})
+    assert exact[1] and run_named(data, find_query("follow-through"), {"authority": "EXAMPLESHIRE "}) == exact
+    with pytest.raises(QueryError, match="no authority 'Nowhere' in the graph"):
+        run_named(data, find_query("follow-through"), {"authority": "Nowhere"})
+    assert run_named(data, find_query("repeated"), {}) == run(data, find_query("repeated"), {})
+
+
+def test_readme_states_the_namespaces_where_it_shows_queries():
+    """A user who guessed /def/ for okg: got 0 rows: the README must say what the namespaces are."""
+    from ofsted_kg.vocab import ID as ID_BASE, OKG
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## See it", 1)[0]  # the worked example, where query is shown
+    assert f"PREFIX okg: <{OKG}>" in section and f"PREFIX id:  <{ID_BASE}>" in section
+    assert str(OKG) == "https://w3id.org/ofsted-kg/ontology#" and str(ID_BASE) == ID

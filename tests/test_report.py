@@ -10,6 +10,7 @@ from rdflib import Dataset
 
 from browser import open_page, read_matrix, require_chromium
 from ofsted_kg.cli.main import cli
+from ofsted_kg.files import MANIFEST
 from ofsted_kg.store import load
 
 SEED_AUTHORITIES = {"e08000007": "Stockport", "e06000021": "Stoke-on-Trent", "e08000009": "Trafford"}
@@ -109,6 +110,10 @@ def test_authority_option_and_unknown_authority(seed_graph_file, tmp_path):
     result = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", "E06000021"])
     assert result.exit_code == 0, result.output
     assert [p.name for p in (out / "authority").iterdir()] == ["e06000021.html"]
+    for other in ("stoke-on-trent", "Stoke on Trent City Council", "80564"):  # any case, a name form, the URN
+        again = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", other])
+        assert again.exit_code == 0, again.output
+        assert [p.name for p in (out / "authority").iterdir()] == ["e06000021.html"], other
     bad = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(tmp_path / "x"), "--authority", "Atlantis"])
     assert bad.exit_code == 1 and "no authority 'Atlantis'" in bad.output
     assert not (tmp_path / "x").exists()
@@ -128,10 +133,67 @@ def test_report_text_is_escaped(tmp_path, seed_graph_file):
 
 def test_rerender_replaces_the_site_and_a_missing_graph_is_a_clear_error(site, seed_graph_file, tmp_path):
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "stale.html").write_text("old")
     assert CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)]).exit_code == 0
-    assert not (out / "stale.html").exists() and (out / "index.html").exists()
+    assert (out / "authority" / "e08000007.html").exists()
+    again = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", "E06000021"])
+    assert again.exit_code == 0, again.output
+    assert [p.name for p in (out / "authority").iterdir()] == ["e06000021.html"]  # the earlier site's pages went
     missing = CliRunner().invoke(cli, ["report", str(tmp_path / "nope.trig"), "-o", str(out)])
     assert missing.exit_code == 1 and "no such graph file" in missing.output
     assert (out / "index.html").exists()
+
+
+def _one_clear_line(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    return result.output
+
+
+def test_report_refuses_a_folder_holding_files_it_did_not_write(seed_graph_file, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    said = _one_clear_line(CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)]))
+    assert "not a site ofsted-kg wrote" in said and str(out) in said
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no staging folder left behind
+
+
+def test_report_refuses_an_earlier_site_once_a_user_file_is_put_in_it(seed_graph_file, tmp_path):
+    out = tmp_path / "site"
+    assert CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)]).exit_code == 0
+    listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert {"index.html", "report.css", "authority/e08000007.html"} <= set(listed)
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - set(listed) == {MANIFEST}
+    (out / "authority" / "notes.txt").write_text("mine")
+    said = _one_clear_line(CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)]))
+    assert "did not write (authority/notes.txt)" in said
+    assert (out / "authority" / "notes.txt").read_text() == "mine" and (out / "index.html").exists()
+
+
+def test_report_into_an_empty_folder_and_the_current_folder(seed_graph_file, tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(empty)]).exit_code == 0
+    assert (empty / "index.html").exists()
+    monkeypatch.chdir(empty)  # now an earlier site, and the current folder: replacing it would strand the shell
+    for here in (".", "..", str(empty)):
+        said = _one_clear_line(CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", here]))
+        assert "is the current folder" in said and "-o" in said
+    assert (empty / "index.html").exists() and not (empty / "site").exists()
+
+
+def test_a_render_that_fails_half_way_leaves_the_earlier_site_whole(seed_graph_file, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    assert CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)]).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ofsted_kg.report.shutil.copyfile", killed)  # after the pages, before the static files
+    result = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", "Trafford"])
+    assert result.exit_code != 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -316,11 +316,11 @@ def test_requests_are_logged_in_one_line_without_the_query_text(server, capsys):
 
 def test_a_query_past_the_time_limit_gets_503_and_frees_its_slot_later(engine):
     with running(engine, timeout=0.2, max_running=1) as server:
-        started = time.monotonic()
         status, _, body = ask(server, SLOW)
         assert status == 503 and b"0.2 s time limit" in body
-        assert time.monotonic() - started < 1.5
-        status, _, body = ask(server, COUNT)  # the abandoned query still holds the only slot
+        # The 503 came at the limit, not when the query ended: the abandoned query still holds the only slot.
+        # (This replaces a wall-clock bound on the answer, which a busy machine can break.)
+        status, _, body = ask(server, COUNT)
         assert status == 503 and body.startswith(b"busy")
         deadline = time.monotonic() + 120
         while ask(server, COUNT)[0] != 200:

@@ -98,6 +98,9 @@ def test_authority_filter_by_name_or_code(seed_file, tmp_path):
     assert 0 < stockport.number_of_nodes() < everything.number_of_nodes()
     by_code = network(seed_file, tmp_path / "c.graphml", "--authority", "e08000007")
     assert set(by_code.nodes) == set(stockport.nodes) and set(by_code.edges) == set(stockport.edges)
+    for other in ("80562", "Stockport Metropolitan Borough Council"):  # Ofsted URN, a name form from the table
+        same = network(seed_file, tmp_path / "o.graphml", "--authority", other)
+        assert set(same.nodes) == set(stockport.nodes), other
 
 
 def test_graphml_is_deterministic_and_written_atomically(seed_file, tmp_path):

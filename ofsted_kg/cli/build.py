@@ -16,7 +16,7 @@ from ..build import build, collect
 from ..store import FormatError, format_for
 from ..stores import DEFAULT_STORE, StoreError
 from ..validate import validate_store
-from .common import open_store_or_fail
+from .common import count, open_store_or_fail
 
 
 @click.command("build")
@@ -52,7 +52,8 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
     target = " -> ".join(x for x in ((spec if spec != "memory" else ""), str(output or "")) if x)
     _summary(result, target, written=bool(result.built) or spec != "memory")
     if check:
-        click.echo(f"validated {len(result.update.relinked)} changed authorities: {len(violations)} violation(s)")
+        click.echo(f"validated {count(len(result.update.relinked), 'changed authority', 'changed authorities')}: "
+                   f"{count(len(violations), 'violation')}")
         for violation in violations[:20]:
             click.echo(f"  {violation}")
     if not result.built and not (result.update and result.update.unchanged):
@@ -64,22 +65,28 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
 
 
 def _summary(result, target: str, written: bool) -> None:
+    sources = result.update.sources if result.update else {}
+
+    def where(ext) -> str:  # the path as given: every file may be called 'children's services inspection - DATE.pdf'
+        return sources.get(ext.sha256, ext.source_name)
+
     recs = sum(len(e.recommendations) for e in result.built)
     findings = sum(len(e.findings) for e in result.built)
-    click.echo(f"built {len(result.built)} reports ({recs} recommendations, {findings} findings)"
+    click.echo(f"built {count(len(result.built), 'report')} ({count(recs, 'recommendation')}, "
+               f"{count(findings, 'finding')})"
                + (f" -> {target}" if written else "; nothing written"))
     done = result.update
     if done and (done.unchanged or done.replaced):
         click.echo(f"  {len(done.unchanged)} unchanged (skipped), {len(done.replaced)} replaced; "
-                   f"re-linked {len(done.relinked)} authorities")
+                   f"re-linked {count(len(done.relinked), 'authority', 'authorities')}")
     for name, same in result.duplicates:
         click.echo(f"  same report as {same}: {name} (recorded as a second file name)")
     for name, other in result.conflicts:
         click.echo(f"  warning: {name} describes the same visit as {other}")
     for ext in result.built:
         for problem in ext.problems:
-            click.echo(f"  flagged: {ext.source_name}: {problem}")
+            click.echo(f"  flagged: {where(ext)}: {problem}")
     if result.refused:
-        click.echo(f"refused {len(result.refused)} file(s):", err=True)
+        click.echo(f"refused {count(len(result.refused), 'file')}:", err=True)
         for name, reason in result.refused:
             click.echo(f"  {name}: {reason}", err=True)

@@ -1,4 +1,4 @@
-"""Helpers shared by the verbs: opening the graph a verb reads (a file or a store) with a clear error."""
+"""Helpers shared by the verbs: opening the graph a verb reads (a file or a store) with a clear error; counts."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,11 @@ from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
 
 
 STORE_SPECS = ("oxigraph:", "sparql+http://", "sparql+https://")
+
+
+def count(n: int, word: str, plural: str = "") -> str:
+    """'1 report', '2 reports': so summaries read right at every count ('built 1 reports' did not)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def default_graph() -> str:

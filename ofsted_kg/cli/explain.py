@@ -6,7 +6,7 @@ import textwrap
 import click
 
 from ..explain import explain, find_recommendations
-from .common import default_graph, load_graph
+from .common import count, default_graph, load_graph
 
 
 @click.command("explain")
@@ -19,6 +19,7 @@ def explain_command(recommendation: str, graph: str) -> None:
     found = find_recommendations(data, recommendation)
     if not found:
         raise click.ClickException(f"no recommendation matches {recommendation!r}")
+    click.echo(f"{count(len(found), 'recommendation')} match{'es' if len(found) == 1 else ''} {recommendation!r}:")
     for rec in found:
         e = explain(data, rec)
         click.echo(f"{e.recommendation}\n  made at the visit of {e.visit_start}: {e.text}")

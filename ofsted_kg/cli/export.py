@@ -7,7 +7,7 @@ import click
 
 from ..store import FormatError, format_for, save
 from ..tables import read_tables, write_csv
-from .common import load_graph, open_engine
+from .common import count, load_graph, open_engine
 
 
 @click.command("export")
@@ -33,4 +33,4 @@ def export_command(graph: str, output: Path | None, csv_dir: Path | None) -> Non
     if csv_dir is not None:
         tables = read_tables(open_engine(graph))
         for path in write_csv(tables, csv_dir):
-            click.echo(f"wrote {path} ({len(tables[path.stem].rows)} rows)")
+            click.echo(f"wrote {path} ({count(len(tables[path.stem].rows), 'row')})")

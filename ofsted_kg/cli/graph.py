@@ -5,16 +5,17 @@ from pathlib import Path
 
 import click
 
+from ..authority_arg import FORMS
 from ..network import FORMATS, NetworkError, build_network, write_network
 from ..tables import read_tables
-from .common import open_engine
+from .common import count, open_engine
 
 
 @click.command("graph")
 @click.argument("graph", metavar="GRAPH")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=f"Target file; its extension sets the format ({', '.join(FORMATS)}).")
-@click.option("--authority", metavar="NAME", help="Only this authority (name or GSS code, any case).")
+@click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 def graph_command(graph: str, output: Path, authority: str | None) -> None:
     """Draw or export the network visit -> recommendation -> follow-up -> evidence finding."""
     if output.suffix.lower() not in FORMATS:
@@ -28,4 +29,5 @@ def graph_command(graph: str, output: Path, authority: str | None) -> None:
         write_network(network, output, title)
     except NetworkError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {output} ({network.number_of_nodes()} nodes, {network.number_of_edges()} edges)")
+    click.echo(f"wrote {output} ({count(network.number_of_nodes(), 'node')}, "
+               f"{count(network.number_of_edges(), 'edge')})")

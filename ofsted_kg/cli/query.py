@@ -7,16 +7,18 @@ import json
 
 import click
 
-from ..query import QueryError, find_query, parse_query_file, run
+from ..authority_arg import FORMS
+from ..query import QueryError, find_query, parse_query_file, run_named
 from ..resources import queries
-from .common import default_graph, open_engine
+from .common import count, default_graph, open_engine
 
 
 @click.command("query")
 @click.argument("name", required=False)
 @click.option("-g", "--graph", default=default_graph, show_default="oxigraph:build/store if built, else build/graph.trig",
               help="Graph file or store (oxigraph:PATH, sparql+http(s)://...) to query.")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help=f"Query parameter (repeatable). authority= takes {FORMS}; one the graph lacks is an error.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the shipped queries and their parameters.")
 def query_command(name: str | None, graph: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
@@ -32,7 +34,7 @@ def query_command(name: str | None, graph: str, params: tuple[str, ...], fmt: st
     try:
         query = find_query(name)
         values = dict(_split(p) for p in params)
-        columns, rows = run(open_engine(graph), query, values)
+        columns, rows = run_named(open_engine(graph), query, values)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(render(columns, rows, fmt), nl=False)
@@ -63,4 +65,4 @@ def render(columns: list[str], rows: list[list], fmt: str) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
     for row in table:
         lines.append("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)))
-    return "\n".join(lines) + f"\n({len(table)} rows)\n"
+    return "\n".join(lines) + f"\n({count(len(table), 'row')})\n"

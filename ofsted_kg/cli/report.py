@@ -6,16 +6,18 @@ from pathlib import Path
 
 import click
 
+from ..authority_arg import FORMS
 from ..report import ReportError, render_site
 from ..tables import read_tables
-from .common import open_engine
+from .common import count, open_engine
 
 
 @click.command("report")
 @click.argument("graph", metavar="GRAPH")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the site (replaced as a whole when complete).")
-@click.option("--authority", help="Only this authority (name or GSS code).")
+              help="Folder for the site: new, empty, or a site written earlier (replaced as a whole when "
+                   "complete). A folder holding other files, or the current folder, is refused.")
+@click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
 def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
     """Write an HTML site for GRAPH: index, one page per authority, one per source report. Open DIR/index.html."""
@@ -25,5 +27,5 @@ def report_command(graph: str, output: Path, authority: str | None, title: str) 
         site = render_site(tables, output, authority, title)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {site.pages} pages for {site.authorities} authorities to {output} "
-               f"in {time.perf_counter() - started:.1f} s; open {output / 'index.html'}")
+    click.echo(f"wrote {count(site.pages, 'page')} for {count(site.authorities, 'authority', 'authorities')} "
+               f"to {output} in {time.perf_counter() - started:.1f} s; open {output / 'index.html'}")

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from ..serve import exposure_warning, make_server
 from ..stores import OxigraphStore, Store, StoreError
-from .common import is_store, open_engine, open_store_or_fail
+from .common import count, is_store, open_engine, open_store_or_fail
 
 
 def serving_engine(graph: str | None, store_spec: str | None) -> tuple[ox.Store, Store | None]:
@@ -72,8 +72,8 @@ def serve_command(graph: str | None, store_spec: str | None, host: str, port: in
         warning = exposure_warning(host)
         if warning:
             click.echo(warning, err=True)
-        click.echo(f"serving {server.quads} quads read-only: SPARQL at {server.url}/sparql, report at {server.url}/ "
-                   "(Ctrl-C stops)", err=True)
+        click.echo(f"serving {count(server.quads, 'quad')} read-only: SPARQL at {server.url}/sparql, "
+                   f"report at {server.url}/ (Ctrl-C stops)", err=True)
         previous = _stop_on_sigterm()
         try:
             server.serve_forever()

@@ -7,7 +7,7 @@ import click
 
 from ..stores import MemoryStore, OxigraphStore, StoreError
 from ..validate import validate_store
-from .common import is_store, load_graph, open_engine, open_store_or_fail
+from .common import count, is_store, load_graph, open_engine, open_store_or_fail
 
 
 @click.command("validate")
@@ -28,7 +28,7 @@ def validate_command(graph: str, limit: int, jobs: int | None, engine: str) -> N
     if not violations:
         click.echo(f"{graph}: conforms to the ofsted-kg shapes")
         return
-    click.echo(f"{graph}: {len(violations)} violation(s)")
+    click.echo(f"{graph}: {count(len(violations), 'violation')}")
     for violation in violations[:limit]:
         click.echo(f"  {violation}")
     if len(violations) > limit:
