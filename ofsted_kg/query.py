@@ -122,7 +122,8 @@ def run_named(engine: Engine, query: NamedQuery, values: dict[str, str]) -> tupl
         chosen = choose(in_graph(engine), values["authority"])
     except UnknownAuthority as exc:
         raise QueryError(f"parameter authority: {exc}") from exc
-    columns, rows = run(engine, query, {**values, "authority": chosen[0].label})
-    for other in sorted({k.label for k in chosen[1:]} - {chosen[0].label}):  # unresolved names can repeat a match
+    labels = list(dict.fromkeys(k.label for k in chosen if k.label)) or [values["authority"]]
+    columns, rows = run(engine, query, {**values, "authority": labels[0]})
+    for other in labels[1:]:  # two unresolved authorities may answer to one name: rows for each
         rows += run(engine, query, {**values, "authority": other})[1]
     return columns, rows

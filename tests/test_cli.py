@@ -179,7 +179,8 @@ def test_summaries_count_in_english():
     from ofsted_kg.cli.query import render
 
     assert [count(n, "report") for n in (0, 1, 2)] == ["0 reports", "1 report", "2 reports"]
-    assert count(1, "authority", "authorities") == "1 authority" and count(3, "authority", "authorities") == "3 authorities"
+    assert count(1, "authority", "authorities") == "1 authority"
+    assert count(3, "authority", "authorities") == "3 authorities"
     assert render(["a"], [["x"]], "table").endswith("\n(1 row)\n")
 
 

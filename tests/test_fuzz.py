@@ -343,7 +343,7 @@ REPLAYS = sorted(p for p in REGRESSIONS.iterdir() if p.suffix in {".txt", ".pdf"
 
 
 def _seconds(path: Path, number: int = 1):
-    """(result, seconds per extraction) over ``number`` extractions, the test process's heap frozen out of the collector.
+    """(result, seconds per extraction) over ``number`` runs, the test process's heap frozen out of the collector.
 
     After hundreds of tests the heap holds whole corpus graphs; every collection the extraction triggers would
     walk them, which measures the test session, not the reader. Freezing moves them out of the collector's way
