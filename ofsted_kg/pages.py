@@ -15,7 +15,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from urllib.parse import quote
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
+from rdflib.term import Node
+
+from .vocab import OA, OKG
 
 RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")  # the IRI the Web Annotation model gives for PDF fragments
 PREFIX = "page="
@@ -60,3 +63,19 @@ def pdf_link(file: str | None, page: int | None, base: str = "") -> str | None:
     if not file or page is None:
         return None
     return f"{base}{quote(file)}#{fragment(page)}"
+
+
+def target_pages(data, target: Node | None) -> tuple[int | None, int | None, str | None]:
+    """(first page, last page, source file name) of a text target in an rdflib graph; Nones for a text input.
+
+    The file is the name the graph records (okg:sourceFile; the first in order
+    when the same bytes came under several names), not a path: a link made
+    from it resolves only where that file sits beside the link."""
+    if target is None:
+        return None, None, None
+    pages = sorted(p for s in data.objects(target, OA.hasSelector) if (s, RDF.type, OA.FragmentSelector) in data
+                   for p in [page_number(data.value(s, RDF.value))] if p is not None)
+    if not pages:
+        return None, None, None
+    files = sorted(str(f) for f in data.objects(data.value(target, OA.hasSource), OKG.sourceFile))
+    return pages[0], pages[-1], files[0] if files else None
