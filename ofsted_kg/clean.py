@@ -51,12 +51,28 @@ HEADER_ZONE = 4  # lines at each page edge that may be running headers or footer
 
 def clean_text(raw: str, media_type: str = "text/plain") -> str:
     """Return the canonical text: paragraphs separated by one blank line."""
+    return clean_with_pages(raw, media_type)[0]
+
+
+def clean_with_pages(raw: str, media_type: str = "text/plain") -> tuple[str, tuple[int, ...]]:
+    """The canonical text and its page-start table.
+
+    Pages end at the form feeds :mod:`ofsted_kg.read` writes between PDF
+    pages, and cleaning moves, drops and joins text, so the page of a
+    canonical offset cannot be recovered afterwards: it is tracked here, line
+    by line.  ``starts[i]`` is the canonical offset of the first kept word of
+    page ``i + 1`` (0 for the first page; a page with no kept words starts
+    where the next one does), so :func:`ofsted_kg.pages.page_of` maps any
+    offset to its page.  The table is returned for every input; only a PDF's
+    pages are real pages.
+    """
     text = _fix_chars(raw)
     if media_type == "text/html" or re.search(r"</?(p|br|div|li|td|span)\b", text[:20000], re.IGNORECASE):
         text = _strip_html(text)
     pages = [page.split("\n") for page in text.split("\f")]
     repeated = _repeated_edge_lines(pages)
     lines: list[str] = []
+    line_pages: list[int] = []  # the page (0-based) of each entry of ``lines``
     seen = 0  # text lines so far: the title block at the top is never a running header
     for page_no, page in enumerate(pages):
         if page_no:
@@ -69,7 +85,33 @@ def clean_text(raw: str, media_type: str = "text/plain") -> str:
             seen += bool(line)
             kept.append(line)
         lines.extend(_drop_footnote(kept))
-    return "\n\n".join(_paragraphs(lines))
+        line_pages.extend([page_no] * (len(lines) - len(line_pages)))
+    texts, offsets = [], [-1] * len(lines)  # offsets: where each kept line's words begin in the canonical text
+    pos = 0
+    for paragraph, members in _paragraphs(lines):
+        text, starts = _join_lines(paragraph)
+        if text:
+            for index, start in zip(members, starts):
+                offsets[index] = pos + start
+            texts.append(text)
+            pos += len(text) + 2
+    canonical = "\n\n".join(texts)
+    return canonical, _page_starts(offsets, line_pages, len(pages), len(canonical))
+
+
+def _page_starts(offsets: list[int], line_pages: list[int], count: int, size: int) -> tuple[int, ...]:
+    """Offset of each page's first kept line; an empty page starts where the next page does (or at the end)."""
+    first = [-1] * count
+    for offset, page in zip(offsets, line_pages):
+        if offset >= 0 and first[page] < 0:
+            first[page] = offset
+    starts, following = [0] * count, size
+    for page in range(count - 1, 0, -1):
+        following = first[page] if first[page] >= 0 else following
+        starts[page] = following
+    for page in range(1, count):  # offsets only grow with the page; guard the table's order all the same
+        starts[page] = max(starts[page], starts[page - 1])
+    return tuple(starts)
 
 
 def _fix_chars(text: str) -> str:
@@ -148,48 +190,60 @@ def _drop_footnote(page: list[str]) -> list[str]:
     return page
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    """Join wrapped lines into paragraphs; mend paragraphs cut by a page break or header."""
-    paragraphs: list[list[str]] = []  # lines, joined once at the end (re-joining as they grow was quadratic)
-    current: list[str] = []
+def _paragraphs(lines: list[str]) -> list[tuple[list[str], list[int]]]:
+    """Join wrapped lines into paragraphs; mend paragraphs cut by a page break or header.
+
+    Each paragraph is its lines and their indices in ``lines`` (the indices
+    carry each line's page through to the canonical text)."""
+    lines = list(lines)  # '- item' lines are re-marked as bullets in this copy
+    paragraphs: list[list[int]] = []  # line indices, joined once at the end (re-joining as they grow was quadratic)
+    current: list[int] = []
     broken = False  # a blank line, page break or removed header since the last text line
     heading = False  # the current paragraph is a lone heading found by _lone_heading
 
-    def flush() -> list[str]:
+    def texts(members: list[int]) -> list[str]:
+        return [lines[i] for i in members]
+
+    def sample(members: list[int]) -> list[str]:
+        """Lines enough for _opens_list/_lead_in: they read the first and last lines and count up to 15 words."""
+        return texts(members) if len(members) <= 16 else texts(members[:15] + members[-1:])
+
+    def flush() -> list[int]:
         """Close the current paragraph (the list itself moves: no copying) and start a new one."""
         if current:
             paragraphs.append(current)
             return []
         return current
 
-    for line in lines:
+    for index, line in enumerate(lines):
         if not line or line == "\f":
             broken = True
             continue
-        if line.startswith("- ") and (_opens_list(current) if current else bool(paragraphs) and _lead_in(paragraphs[-1])):
-            line = BULLET + line[1:]  # '- the quality of ...' items under a heading or lead-in
+        if line.startswith("- ") and (_opens_list(sample(current)) if current
+                                      else bool(paragraphs) and _lead_in(sample(paragraphs[-1]))):
+            line = lines[index] = BULLET + line[1:]  # '- the quality of ...' items under a heading or lead-in
         starts_item = line.startswith(BULLET) or bool(NUMBERED.match(line))
         if broken:
             current = flush()
-            if paragraphs and _continues(" ".join(paragraphs[-1][-1].split()), line):
+            if paragraphs and _continues(" ".join(lines[paragraphs[-1][-1]].split()), line):
                 current = paragraphs.pop()
             broken = False
-        elif current and (starts_item or heading or _lone_heading(current[-1], line)):
-            heading = not starts_item and not heading and _lone_heading(current[-1], line)
+        elif current and (starts_item or heading or _lone_heading(lines[current[-1]], line)):
+            heading = not starts_item and not heading and _lone_heading(lines[current[-1]], line)
             current = flush()
-            current.append(line)
+            current.append(index)
             continue
         heading = False
-        current.append(line)
+        current.append(index)
     flush()
-    return [text for text in map(_join_lines, paragraphs) if text]
+    return [(texts(members), members) for members in paragraphs]
 
 
 def _lead_in(paragraph: list[str]) -> bool:
     """_opens_list for a finished paragraph given as its lines, joining it only when short enough to matter."""
     if paragraph[0].startswith(BULLET) or paragraph[-1].endswith((":", ";")):
         return True
-    return _words(paragraph) <= 14 and _opens_list([_join_lines(paragraph)])
+    return _words(paragraph) <= 14 and _opens_list([_join_lines(paragraph)[0]])
 
 
 def _words(lines: list[str], cap: int = 15) -> int:
@@ -235,11 +289,18 @@ def _continues(previous: str, line: str) -> bool:
     return previous.endswith(("-", ",", " and", " the", " of", " to", " for", " in", " a", " with", " that"))
 
 
-def _join_lines(lines: list[str]) -> str:
+def _join_lines(lines: list[str]) -> tuple[str, list[int]]:
+    """A paragraph's text, and the offset in it where each line's words begin (for the page table)."""
     text = lines[0]
+    starts = [0]
     for line in lines[1:]:
         if text.endswith("-") and (line[:1].islower() or line.startswith("- ")):
+            starts.append(len(text))
             text += line.lstrip("- ") if line.startswith("- ") else line
         else:
+            starts.append(len(text) + 1)
             text += " " + line
-    return " ".join(text.split())
+    joined = " ".join(text.split())
+    if joined != text:  # never for lines normalised as clean_with_pages does; keep offsets inside the text anyway
+        starts = [min(start, len(joined)) for start in starts]
+    return joined, starts

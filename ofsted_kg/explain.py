@@ -7,6 +7,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
 from .evaluate import norm
+from .pages import cite, fragment, target_pages
 from .vocab import OA, OKG, STATUS_OF
 
 
@@ -18,6 +19,17 @@ class Explanation:
     current_status: str
     follow_ups: list[dict]
     repeats: list[str]
+    page: str | None = None  # where the recommendation is printed, 'p. 3'; None for text inputs
+    link: str | None = None  # 'FILE.pdf#page=3'
+
+
+def where(data: Dataset, node: URIRef) -> tuple[str | None, str | None]:
+    """('p. 3', 'FILE.pdf#page=3') for a quoted statement of a PDF: users cite a PDF by page, not offset.
+
+    FILE is the name the graph records (not a path), so the link opens the
+    page wherever that file is at hand.  (None, None) for text inputs."""
+    first, last, file = target_pages(data, data.value(node, OKG.textTarget))
+    return cite(first, last), f"{file}#{fragment(first)}" if file and first is not None else None
 
 
 def find_recommendations(data: Dataset, key: str) -> list[URIRef]:
@@ -39,7 +51,8 @@ def explain(data: Dataset, rec: URIRef) -> Explanation:
         for finding in sorted(data.objects(fu, OKG.evidence)):
             target = data.value(finding, OKG.textTarget)
             position = next((s for s in data.objects(target, OA.hasSelector) if data.value(s, OA.start) is not None), None)
-            evidence.append({"section": str(data.value(finding, OKG.section) or ""),
+            page, link = where(data, finding)
+            evidence.append({"section": str(data.value(finding, OKG.section) or ""), "page": page, "link": link,
                              "quote": str(data.value(finding, OKG.text) or ""),
                              "offsets": (str(data.value(position, OA.start)), str(data.value(position, OA.end)))
                              if position is not None else None})
@@ -54,5 +67,6 @@ def explain(data: Dataset, rec: URIRef) -> Explanation:
     follow_ups.sort(key=lambda f: f["later_visit"])
     repeats = [str(data.value(e, OKG.text) or e) for e in data.objects(rec, OKG.repeats)]
     return Explanation(rec, str(data.value(rec, OKG.text) or ""), str(data.value(visit, OKG.startDate) or ""),
-                       STATUS_OF.get(data.value(rec, OKG.currentStatus), "unknown"), follow_ups, repeats)
+                       STATUS_OF.get(data.value(rec, OKG.currentStatus), "unknown"), follow_ups, repeats,
+                       *where(data, rec))
 

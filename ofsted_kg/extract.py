@@ -5,7 +5,7 @@ not an Ofsted children's services report is refused with a reason.
 """
 from __future__ import annotations
 
-from .clean import clean_text
+from .clean import clean_with_pages
 from .extract_items import read_items, read_references
 from .extract_meta import detect_kind, read_visit
 from .model import Extraction
@@ -21,13 +21,18 @@ def extract(source: Source) -> Extraction:
     if len(source.raw_text) > MAX_TEXT:  # refused at once, not after minutes and gigabytes of work
         raise ReadError(f"text too long for one report ({len(source.raw_text):,} characters; the longest Ofsted "
                         f"report has about 135,000): several reports in one file?")
-    canonical = clean_text(source.raw_text, source.media_type)
+    canonical, page_starts = clean_with_pages(source.raw_text, source.media_type)
     found = detect_kind(canonical)
     if found is None:
         raise ReadError("not an Ofsted children's services report: no inspection, focused-visit "
                         "or monitoring-visit heading found")
     kind, framework = found
     ext = Extraction(source.name, source.sha256, source.media_type, canonical, kind, framework)
+    if source.media_type == "application/pdf":  # a text file's form feeds are not pages a viewer can open
+        if len(page_starts) == source.pages:
+            ext.page_starts = page_starts
+        else:  # a form feed lost or added in clean-up would shift every page after it: give none, not wrong ones
+            ext.problems.append("page numbers not known: the page breaks did not survive clean-up")
     blocks = segment(canonical)
     read_visit(ext, blocks)
     read_items(ext, blocks)

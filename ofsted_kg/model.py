@@ -83,6 +83,7 @@ class Extraction:
     references: list[VisitReference] = field(default_factory=list)
     concerns_from: VisitReference | None = None  # the inspection a monitoring visit's areas of concern belong to
     problems: list[str] = field(default_factory=list)  # what could not be read, kept visible
+    page_starts: tuple[int, ...] = ()  # canonical offset where each PDF page starts (ofsted_kg.pages); () for text
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.canonical[start:end])

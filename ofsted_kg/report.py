@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from .authority_arg import UnknownAuthority, choose, from_rows
 from .files import FolderError, check_replaceable, output_folder, replace_folder
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
-                           anchor, build_authorities, page_name, timeline, years)
+                           anchor, build_authorities, page_fields, page_name, timeline, years)
 from .tables import Table
 
 STATIC = ("report.css", "report.js")
@@ -83,7 +83,7 @@ def _reports(tables: dict[str, Table], keep: set[str]) -> dict[str, dict]:
         for row in tables[table].rows:
             if row["report"] in reports:
                 reports[row["report"]]["paragraphs"].append({**row, "kind": kind, "iri": row[kind.lower()],
-                                                           "anchor": anchor(row[kind.lower()])})
+                                                           "anchor": anchor(row[kind.lower()]), **page_fields(row)})
     for report in reports.values():
         report["paragraphs"].sort(key=lambda p: (p["start"] if p["start"] is not None else 1 << 60, p["iri"]))
     return {page_name(iri): r for iri, r in sorted(reports.items())}

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from .pages import cite, pdf_link
 from .tables import Table
 from .vocab import ID, slug
 
@@ -25,6 +26,9 @@ KIND_LABEL = {"Inspection": "Inspection", "FocusedVisit": "Focused visit", "Moni
               "JointTargetedAreaInspection": "Joint targeted area inspection", "LSCBReview": "LSCB review"}
 REC_KIND_LABEL = {"RecommendationItem": "Recommendation", "AreaForImprovement": "Area for improvement",
                   "PriorityAction": "Priority action", "AreaOfConcern": "Area of concern"}
+# Site pages sit one folder down (authority/, reports/).  The site holds no copy of the PDFs: a page link
+# points at the file name the graph records, beside index.html, where a user can put the PDFs.
+SITE_ROOT = "../"
 GRADE_LABEL = {"Outstanding": "Outstanding", "Good": "Good", "RequiresImprovement": "Requires improvement",
                "Adequate": "Adequate", "Inadequate": "Inadequate"}
 
@@ -62,12 +66,24 @@ class Visit:
         return page_name(self.report) if self.report else None
 
 
+def page_fields(row: dict) -> dict[str, str | None]:
+    """'p. 3' (or 'pp. 3–4'), its link '../FILE.pdf#page=3' and FILE for a table row; Nones for text inputs."""
+    page, last, file = row.get("page"), row.get("lastPage"), row.get("sourceFile")
+    if not isinstance(page, int) or not isinstance(file, str):
+        return {"page_cite": None, "pdf": None, "pdf_file": None}
+    return {"page_cite": cite(page, last if isinstance(last, int) else page), "pdf": pdf_link(file, page, SITE_ROOT),
+            "pdf_file": file}
+
+
 @dataclass
 class Evidence:
     text: str
     section: str | None
     link: str | None
     where: str
+    page_cite: str | None = None  # 'p. 3': users cite a PDF by page
+    pdf: str | None = None  # '../FILE.pdf#page=3'
+    pdf_file: str | None = None
 
 
 @dataclass
@@ -91,6 +107,9 @@ class Rec:
     link: str | None
     repeats_anchor: str | None = None
     later: list[Visit] = field(default_factory=list)
+    page_cite: str | None = None
+    pdf: str | None = None
+    pdf_file: str | None = None
     cells: list[Cell] = field(default_factory=list)
 
     @property
@@ -117,6 +136,11 @@ class Authority:
     def columns(self) -> list[Visit]:
         """Visits with a report: the columns of the follow-through matrix."""
         return [v for v in self.visits if not v.placeholder]
+
+    @property
+    def has_pages(self) -> bool:
+        """Does any quote on the page link to a PDF page (then the page says where those links point)?"""
+        return any(r.pdf or any(e.pdf for c in r.cells for e in c.evidence) for r in self.recs)
 
     @property
     def graded(self) -> list[Visit]:
@@ -166,12 +190,13 @@ def _rec(row: dict, visits: dict[str, Visit], columns: list[Visit], followups: d
     made = visits[row["visit"]]
     rec = Rec(row["recommendation"], page_name(row["recommendation"]), made, row["ordinal"], row["kind"], row["text"],
               row["currentStatus"] or "NoLaterEvidence", row["repeats"], report_link(row["report"], row["recommendation"]),
-              page_name(row["repeats"]) if row["repeats"] else None, later=columns)
+              page_name(row["repeats"]) if row["repeats"] else None, later=columns, **page_fields(row))
     for visit in columns:
         fu = followups.get((rec.iri, visit.iri))
         if fu:
             quotes = [Evidence(f["text"], f["section"], report_link(f["report"], f["finding"]),
-                               f"{visit.label}, paragraph {f['ordinal']}") for f in evidence.get(fu["followUp"], []) if f]
+                               f"{visit.label}, paragraph {f['ordinal']}", **page_fields(f))
+                      for f in evidence.get(fu["followUp"], []) if f]
             rec.cells.append(Cell(fu["status"], True, fu, quotes))
         else:
             rec.cells.append(Cell(None, _after(visit.start, made.start)))

@@ -5,7 +5,9 @@ so a report can be replaced or removed alone.  Every recommendation, finding,
 judgement and reference carries a Web Annotation target: the report, a
 ``TextQuoteSelector`` (exact words with context) and a
 ``TextPositionSelector`` (offsets into the canonical text, whose SHA-256 is
-recorded on the report).  No blank nodes and no clock: same input, same bytes.
+recorded on the report) and, for a PDF, an RFC 3778 ``FragmentSelector``
+('page=N') per page the words stand on (:mod:`ofsted_kg.pages`).  No blank
+nodes and no clock: same input, same bytes.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 from . import __version__
 from .authorities import Authority, by_gss, resolve
 from .model import Extraction, Span
+from .pages import RFC3778, fragment, pages_of
 from .vocab import (FRAMEWORK, GRADE, ID, NF, OA, OGL, OKG, ORG, PREFIXES, REC_KIND, SCHEMA, STATS, VISIT_CLASS,
                     authority_iri, authority_key, judgement_area, person_iri, slug, visit_iri)
 
@@ -243,3 +246,9 @@ def _target(g: Graph, node: URIRef, report: URIRef, ext: Extraction, span: Span)
     g.add((position, RDF.type, OA.TextPositionSelector))
     g.add((position, OA.start, Literal(span.start)))
     g.add((position, OA.end, Literal(span.end)))
+    for page in pages_of(ext.page_starts, span.start, span.end):
+        selector = URIRef(f"{target}/page/{page}")
+        g.add((target, OA.hasSelector, selector))
+        g.add((selector, RDF.type, OA.FragmentSelector))
+        g.add((selector, DCTERMS.conformsTo, RFC3778))
+        g.add((selector, RDF.value, Literal(fragment(page))))

@@ -17,12 +17,12 @@ HEADERS = {
                "publicationDate", "overallGrade", "framework", "knownOnlyByReference", "report", "sourceFile", "problem"],
     "judgements": ["judgement", "visit", "authority", "authorityName", "startDate", "area", "areaConcept", "grade"],
     "recommendations": ["recommendation", "visit", "authority", "authorityName", "startDate", "ordinal", "kind", "part",
-                        "text", "currentStatus", "repeats", "report", "start", "end"],
+                        "text", "currentStatus", "repeats", "report", "start", "end", "page", "lastPage", "sourceFile"],
     "follow-ups": ["followUp", "recommendation", "authority", "authorityName", "assessedAt", "assessedDate", "status",
                    "score", "confidence", "explanation"],
     "evidence": ["followUp", "finding"],
     "findings": ["finding", "visit", "authority", "authorityName", "startDate", "ordinal", "section", "text", "report",
-                 "start", "end"],
+                 "start", "end", "page", "lastPage", "sourceFile"],
 }
 # Counted by rdflib straight from the triples — a different engine from the Oxigraph one behind the tables.
 COUNTS = {

@@ -23,6 +23,8 @@ def explain_command(recommendation: str, graph: str) -> None:
     for rec in found:
         e = explain(data, rec)
         click.echo(f"{e.recommendation}\n  made at the visit of {e.visit_start}: {e.text}")
+        if e.page:
+            click.echo(f"  printed on {e.page}: {e.link}")
         click.echo(f"  current status: {e.current_status}")
         for earlier in e.repeats:
             click.echo(f"  restates an earlier recommendation: {earlier}")
@@ -33,6 +35,9 @@ def explain_command(recommendation: str, graph: str) -> None:
             click.echo(f"    why: {fu['explanation']}")
             click.echo(f"    cues: {', '.join(fu['cues']) or 'none'}")
             for ev in fu["evidence"]:
-                where = f" [{ev['section']}; chars {ev['offsets'][0]}-{ev['offsets'][1]}]" if ev["offsets"] else ""
+                page = f"{ev['page']}; " if ev["page"] else ""
+                where = f" [{ev['section']}; {page}chars {ev['offsets'][0]}-{ev['offsets'][1]}]" if ev["offsets"] else ""
                 click.echo(textwrap.indent(textwrap.fill(f"“{ev['quote']}”{where}", 100), "    > "))
+                if ev["link"]:
+                    click.echo(f"    > {ev['link']}")
         click.echo("")
