@@ -120,3 +120,26 @@ def test_judgement_areas_map_to_one_concept_whatever_the_printed_label():
 def test_a_text_far_longer_than_any_report_is_refused_at_once():
     with pytest.raises(ReadError, match="too long for one report"):
         extract(_text_report("big.txt", "Focused visit to Stockport children's services\n\n" + "x " * 1_000_000))
+
+
+def test_priority_actions_are_marked_in_the_graph_the_tables_and_the_site(tmp_path):
+    from click.testing import CliRunner
+
+    from ofsted_kg.cli.main import cli
+
+    needs_corpus()
+    pdf = CORPUS_PDF / "80482_leicester" / "children's services inspection - 20 march 2015.pdf"
+    runner = CliRunner()
+    graph = tmp_path / "g.trig"
+    assert runner.invoke(cli, ["build", str(pdf), "-o", str(graph)]).exit_code == 0
+    from rdflib import Dataset
+
+    data = Dataset(default_union=True)
+    data.parse(graph, format="trig")
+    assert len(set(data.subjects(OKG.recommendationKind, OKG.PriorityAction))) == 9
+    assert runner.invoke(cli, ["export", str(graph), "--csv", str(tmp_path / "csv")]).exit_code == 0
+    rows = (tmp_path / "csv" / "recommendations.csv").read_text(encoding="utf-8")
+    assert rows.count(",PriorityAction,") == 9
+    assert runner.invoke(cli, ["report", str(graph), "-o", str(tmp_path / "site")]).exit_code == 0
+    page = next((tmp_path / "site" / "authority").glob("*.html")).read_text(encoding="utf-8")
+    assert page.count('<strong class="priority">Priority action</strong>') == 9
