@@ -411,7 +411,9 @@ def derive_follow_through(data: Dataset | Graph) -> Graph:
             out.add((node, OKG.matchedTheme, theme))
         for cue in sorted(set(fu.cues)):
             out.add((node, OKG.cue, Literal(cue)))
-        reason = f"explicit statement: '{fu.explicit}'" if fu.explicit else "weighed strength and weakness cues"
+        reason = (f"explicit statement: '{fu.explicit}'" if fu.explicit else
+                  "the fitted status model over weighed strength, weakness and movement cues"
+                  if load_parameters().status_model is not None else "weighed strength and weakness cues")
         names = ", ".join(tagger.labels[t] for t in fu.themes) or "no shared theme"
         out.add((node, OKG.explanation, Literal(
             f"{len(fu.evidence)} finding(s) of the later visit match (best score {fu.evidence[0][1]:.2f}; themes: {names}); "
