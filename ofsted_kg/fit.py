@@ -22,9 +22,9 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .classifier import fit_logistic
-from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide,
-                       link_features, load_items, ranked, repeat_features, restatements, status_features,
-                       unit_of)
+from .features import link_features, repeat_features, status_features
+from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
+                       ranked, restatements, unit_of)
 from .parameters import Parameters
 from .status import Verdict, classify, explicit_of
 

@@ -13,7 +13,6 @@ from the report graphs each time, with the reasons for every decision.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .extract_items import FRAMEWORK_TAG
+from .features import link_features, repeat_features, status_features
 from .parameters import Parameters, load as load_parameters
 from .similarity import BM25, overlap, tokens
 from .status import Verdict, assess, sentences
@@ -36,7 +36,6 @@ HEAD_END = re.compile(r";|\.(?:\s|$)|\(| so that | so they | to ensure | in orde
                       r"| with clear ", re.IGNORECASE)
 HEAD_WORDS = 14
 LSCB_SECTION = ("safeguarding children board", "lscb")
-SOFT_CUES = {"~most", "~the majority of", "~many", "~generally", "~mostly", "~usually", "~largely"}
 
 
 @dataclass
@@ -252,16 +251,6 @@ def ranked(rec: Item, candidates: list[Item], unit: Unit, p: Parameters) -> list
                   key=lambda pair: (-pair[1], str(pair[0].iri)))
 
 
-def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], parts: tuple) -> list[float]:
-    """What the link decision weighs: the best and runner-up scores, the best finding's parts, how many
-    findings compete, whether the item is the board's, and the later visit's kind (a focused visit looks at
-    a few topics only)."""
-    best = scored[0][1] if scored else 0.0
-    second = scored[1][1] if len(scored) > 1 else 0.0
-    return [best, second, best - second, *parts, math.log1p(len(scored)), sum(s >= 0.3 for _, s in scored) / 10,
-            float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit")]
-
-
 def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Parameters,
            parts: tuple | None = None) -> FollowUp | None:
     """The follow-up of ``rec`` at ``later`` from its ranked findings, or None when none speaks to it.
@@ -289,19 +278,6 @@ def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Par
     confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
     return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit, verdict)
-
-
-def status_features(verdict: Verdict, best: float) -> list[float]:
-    """What the status decision weighs: the cue balance and weights, how mixed they are, movement,
-    quantifiers, any explicit statement, and how well the evidence matched."""
-    positive, negative = verdict.positive, verdict.negative
-    mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
-    moving = sum(c.startswith("±") for c in verdict.cues)
-    soft = sum(c in SOFT_CUES for c in verdict.cues)
-    scant = sum(c.startswith("~") and c not in SOFT_CUES for c in verdict.cues)
-    explicit = [float(verdict.explicit_status == s) for s in ("addressed", "partially-addressed", "not-addressed")]
-    return [verdict.balance, math.log1p(positive), math.log1p(negative), mixed, math.log1p(moving), float(soft > 0),
-            float(scant > 0), *explicit, best]
 
 
 def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters
@@ -359,16 +335,6 @@ def _restates(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> tuple[fl
     if later.head_themes & earlier.head_themes:
         head = max(head, 0.75)
     return p.lexical * lexical + p.thematic * thematic + p.head * head, (lexical, thematic, head)
-
-
-def repeat_features(scored: list[tuple], n: int) -> list[float]:
-    """What the repeat decision weighs for the n-th candidate: its similarity and parts, how far it trails
-    the best, its rank, and whether it stands in the nearest earlier visit with any close candidate."""
-    score, start, _, parts = scored[n]
-    best = scored[0][0]
-    close = [t[1] for t in scored if t[0] >= 0.3]
-    return [score, *parts, best - score, math.log1p(n), float(bool(close) and start == max(close)),
-            math.log1p(len({t[1] for t in scored}))]
 
 
 def decimal(value: float) -> Literal:
