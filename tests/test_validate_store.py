@@ -47,3 +47,22 @@ def test_cross_report_checks_find_dangling_links(seed_build):
     problems = check_store(store)
     assert problems and {p.shape for p in problems} == {"dangling-follow-ups", "dangling-repeats"}
     assert all("not in the store" in p.message for p in problems)
+
+
+def test_cross_report_checks_find_page_selectors_out_of_place():
+    """Pages on a text input, and a quote on pages 3 and 5 with no 4 (queries/checks/page-selectors.rq)."""
+    from rdflib import Dataset
+
+    from ofsted_kg.resources import shapes_file
+
+    fixtures = shapes_file().parent / "fixtures"
+    data = Dataset(default_union=True)
+    graph = data.graph(URIRef("https://w3id.org/ofsted-kg/id/graph/test"))
+    graph.parse(fixtures / "base.ttl")
+    graph.parse(fixtures / "FragmentSelectorShape" / "violating.ttl")
+    messages = sorted(p.message for p in check_store(MemoryStore(data)))
+    assert any("not a PDF" in m for m in messages) and any("none follows page 3" in m for m in messages), messages
+    graph.remove((None, None, None))
+    graph.parse(fixtures / "base.ttl")
+    graph.parse(fixtures / "FragmentSelectorShape" / "conforming.ttl")
+    assert check_store(MemoryStore(data)) == []
