@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .authorities import resolve
+from .authorities import fold, resolve
 from .dates import parse_range
 from .model import Extraction, Judgement
 from .segment import Block
@@ -123,7 +123,7 @@ def _authority(ext: Extraction, blocks: list[Block]) -> None:
     for block in _front(blocks):
         for pattern in AUTHORITY_PATTERNS:
             match = re.search(pattern, block.text, re.IGNORECASE)
-            if match:
+            if match and fold(match.group("name")):  # 'Inspection of local authority children's services' names none
                 name, start = match.group("name").strip(" ,"), block.start + match.start("name")
                 if resolve(name):
                     return _set_authority(ext, name, start)

@@ -121,10 +121,11 @@ def test_explain_cites_pages_and_links_the_pdf(coventry):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "  printed on p. 6: children's services inspection - 21 march 2014.pdf#page=6" in lines
-    quote = result.output.index("Senior leaders have a clear and accurate knowledge")
-    after = result.output[quote:].split("\n    > “", 1)[0]
-    assert "; p. 2; chars " in after
-    assert "    > children's services focused visit - 21 march 2019.pdf#page=2" in after.splitlines()
+    # every quoted finding ends with its page and the line that opens the later report's PDF at it
+    cited = re.findall(r"; p\. (\d+); chars \d+-\d+\]\n    > (children's services [a-z ]+ - [0-9a-z ]+\.pdf)#page=(\d+)",
+                       result.output)
+    assert cited and all(page == link_page for page, _, link_page in cited), result.output
+    assert any("13 june 2017" in name for _, name, _ in cited)
 
 
 def test_explain_of_text_inputs_shows_no_pages(seed_graph_file):
