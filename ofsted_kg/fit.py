@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .classifier import fit_logistic
+from .evaluate import norm  # the gold's folding: case, hyphens, punctuation, white space
 from .features import link_features, repeat_features, status_features
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
                        ranked, restatements, unit_of)
@@ -36,12 +36,6 @@ EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2,
 # the gold, not a fitted choice.
 STATUS_GRID = {"progress_weight": [0.3, 0.5, 0.7], "explicit_needs_subject": [True], "l2": [0.3, 3.0, 30.0]}
 REPEAT_GRID = {"repeat_at": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6], "repeat_every_match": [False, True]}
-
-
-def norm(text: str) -> str:
-    """The gold's folding: case, hyphens, punctuation and white space."""
-    text = re.sub(r"[-\u00ad\ufffe\u2010\u2011]", "", str(text).lower())
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def read_gold(folders: list[Path]) -> dict[str, list[dict]]:

@@ -128,6 +128,24 @@ def test_evaluate_prints_figures_and_errors(built):
     assert result.exit_code == 0 and "links found" in result.output and "recall                           26/26" in result.output
 
 
+def test_evaluate_cross_validates_over_several_gold_folders_and_writes_parameters(built, tmp_path):
+    """Leave-one-authority-out on the seeds. two authorities with recommendations (tiny, but the whole path: fit, score, write)."""
+    if not GOLD.is_dir():
+        pytest.skip("../shared/gold not available")
+    out = tmp_path / "parameters.json"
+    result = CliRunner().invoke(cli, ["evaluate", str(built), "--gold", str(GOLD), "--cross-validate",
+                                      "--write-parameters", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "leave-one-authority-out over 2 authorities" in result.output
+    assert "links found" in result.output and "status confusion, cross-validated" in result.output
+    from ofsted_kg.parameters import from_dict
+
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert from_dict(saved["parameters"]).link_model is not None and "cross-validated" in saved["fit"]
+    as_json = CliRunner().invoke(cli, ["evaluate", str(built), "--gold", str(GOLD), "--cross-validate", "--json"])
+    assert json.loads(as_json.output)["authorities"] == ["E06000021", "E08000007"]
+
+
 def test_explain_by_quote_and_by_iri(built):
     by_quote = CliRunner().invoke(cli, ["explain", "designated officer function", "-g", str(built)])
     assert by_quote.exit_code == 0 and "current status:" in by_quote.output
