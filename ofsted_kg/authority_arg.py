@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .authorities import Authority, by_gss, fold, resolve, table
+from .authorities import fold, lookup
 from .sparql import Engine, select
 
 FORMS = "the name in any case, the GSS code (E08000035), the Ofsted URN or any name form ('Leeds City Council')"
@@ -57,24 +57,13 @@ def from_rows(rows: Iterable[dict]) -> list[Known]:
     return sorted(found.values(), key=lambda k: (k.label.casefold(), k.iri))
 
 
-def in_table(value: str) -> Authority | None:
-    """The bundled table's authority for a GSS code, an Ofsted URN or a name form, else None."""
-    key = value.strip()
-    if not key:
-        return None
-    found = by_gss(key.upper())
-    if found is None and key.isdigit():
-        found = next((a for a in table().values() if a.urn == key), None)
-    return found or resolve(key)
-
-
 def choose(known: list[Known], wanted: str) -> list[Known]:
     """The authorities of ``known`` that ``wanted`` names (see the module docstring); UnknownAuthority if none."""
     key = wanted.strip().casefold()
     chosen = [k for k in known if key and key in (k.label.casefold(), k.gss.casefold(), k.iri.casefold(),
                                                   k.iri.rsplit("/", 1)[-1].casefold())]
     if not chosen:
-        entry = in_table(wanted)
+        entry = lookup(wanted)
         words = fold(wanted)
         chosen = [k for k in known if (entry is not None and k.gss == entry.gss)
                   or (words and k.label and fold(k.label) == words)]
@@ -82,6 +71,6 @@ def choose(known: list[Known], wanted: str) -> list[Known]:
         return chosen
     names = [k.label or k.iri.rsplit("/", 1)[-1] for k in known]
     has = f"it has: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}" if names else "it has none"
-    entry = in_table(wanted)
+    entry = lookup(wanted)
     what = f"'{wanted}' ({entry.name}, {entry.gss})" if entry is not None else f"'{wanted}'"
     raise UnknownAuthority(f"no authority {what} in the graph ({has})")

@@ -12,23 +12,23 @@ the same recommendation at the same later visit.
 """
 from __future__ import annotations
 
-import csv
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import URIRef
 
 from .classifier import fit_logistic
-from .evaluate import norm  # the gold's folding: case, hyphens, punctuation, white space
+from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
 from .features import link_features, repeat_features, status_features
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
                        ranked, restatements, unit_of)
 from .parameters import Parameters
-from .status import Verdict, classify, explicit_of
+from .status import Verdict, classify
 
-ORDER = {"not-addressed": 0, "partially-addressed": 1, "addressed": 2}
+STATUSES = tuple(sorted(ORDER, key=ORDER.get))  # not, partially, addressed: the status model's classes
 LINK_AT = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65]
 EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2, 0.28, 0.34, 0.4]}
 # A blanket back-reference ('the areas identified at the last inspection have been addressed') is never evidence
@@ -39,15 +39,9 @@ REPEAT_GRID = {"repeat_at": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6], "
 
 
 def read_gold(folders: list[Path]) -> dict[str, list[dict]]:
-    """The four gold tables of several folders, concatenated (rows carry their authority's GSS code)."""
-    out: dict[str, list[dict]] = defaultdict(list)
-    for folder in folders:
-        for name in ("recommendations", "followups", "repeats"):
-            path = folder / f"{name}.csv"
-            if path.exists():
-                with path.open(encoding="utf-8", newline="") as fh:
-                    out[name] += list(csv.DictReader(fh))
-    return out
+    """The gold tables of several folders, concatenated (rows carry their authority's GSS code)."""
+    return {name: [row for folder in folders for row in read_csv(folder / f"{name}.csv")]
+            for name in ("recommendations", "followups", "repeats")}
 
 
 @dataclass
@@ -62,9 +56,8 @@ class Case:
     gold_current: dict[URIRef, str] = field(default_factory=dict)
     gold_repeats: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     restated: Candidates = field(default_factory=list)
-    missing: int = 0  # gold rows whose recommendation the graph does not hold
 
-    @property
+    @cached_property
     def recs_by_iri(self) -> dict[URIRef, Item]:
         return {rec.iri: rec for rec in self.unit.recs}
 
@@ -107,9 +100,7 @@ def _map_gold(case: Case, gold: dict[str, list[dict]]) -> None:
     for row in gold["recommendations"]:
         if row["authority_gss"] == case.gss:
             iri = rec_of(row["quote"])
-            if iri is None:
-                case.missing += 1
-            else:
+            if iri is not None:
                 case.gold_current[iri] = row["current_status"]
     findings = {f.iri: norm(f.text) for f in case.unit.findings}
     for row in gold["followups"]:
@@ -289,7 +280,7 @@ def _fit_status(cases: list[Case], p: Parameters) -> Parameters:
                     labels.append(status)
         if len(set(labels)) < 3:
             continue
-        model = fit_logistic(rows, labels, tuple(ORDER), l2=l2)
+        model = fit_logistic(rows, labels, STATUSES, l2=l2)
         right = sum(model.predict(x)[0] == y for x, y in zip(rows, labels))
         if right > best_right:
             best, best_right = q.with_(status_model=model), right

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .fit import ORDER, cross_validate, figures, fit, prepare, read_gold, total
+from .fit import STATUSES, cross_validate, figures, fit, prepare, read_gold, total
 from .parameters import Parameters, save
 
 STAGES = [("retrieval", ["links found", "link precision", "evidence"]),
@@ -47,9 +47,9 @@ def _text(result: dict, cv: Counter) -> list[str]:
         lines.append(f"  {gss:12s} {f['links found']:.2f} / {f['link precision']:.2f} / {f['status exact']:.2f} / "
                      f"{f['repeats recall']:.2f}")
     lines += ["", "status confusion, cross-validated (rows: gold; columns: model)"]
-    columns = [*ORDER, "none"]
+    columns = [*STATUSES, "none"]
     lines.append(" " * 22 + "".join(f"{c[:12]:>14s}" for c in columns))
-    for status in ORDER:
+    for status in STATUSES:
         lines.append(f"  {status:20s}" + "".join(f"{cv[f'confusion {status} / {c}']:14d}" for c in columns))
     lines += ["", "confidence band: follow-ups, share with the gold status (cross-validated)"]
     for band in range(10):

@@ -150,18 +150,14 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None, p: Param
     verdict = Verdict("partially-addressed", positive, negative, cues)
     if explicit:
         verdict.explicit_status, verdict.explicit = explicit
-    verdict.status = classify(verdict, verdict.explicit_status, p)
+    verdict.status = classify(verdict, p)
     return verdict
 
 
-def explicit_of(verdict: Verdict) -> str | None:
-    return verdict.explicit_status
-
-
-def classify(verdict: Verdict, explicit: str | None, p: Parameters) -> str:
+def classify(verdict: Verdict, p: Parameters) -> str:
     """The status the weighed cues give under ``p``'s thresholds (an explicit statement decides first)."""
-    if explicit:
-        return explicit
+    if verdict.explicit_status:
+        return verdict.explicit_status
     positive, negative = verdict.positive, verdict.negative
     mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
     if mixed >= p.mixed_at:
