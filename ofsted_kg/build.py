@@ -19,11 +19,12 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .extract import extract
-from .model import Extraction
+from .model import BuiltReport, Extraction
 from .read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
 from .store import new_dataset
 from .stores import MemoryStore, Store
-from .update import Update, update_store
+from .to_rdf import report_iri, to_graph
+from .update import Made, Update, update_store
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
@@ -31,11 +32,12 @@ INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 @dataclass
 class BuildResult:
     dataset: Dataset
-    built: list[Extraction] = field(default_factory=list)
+    built: list[BuiltReport] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (file, other file describing the same visit)
     update: Update | None = None  # what the store update did: unchanged, replaced, re-linked authorities
+    store: Store | None = None  # the store built into
 
     @property
     def ok(self) -> bool:
@@ -65,21 +67,45 @@ def extract_file(path: Path) -> Extraction | tuple[str, str]:
 
 
 def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], None] | None = None) -> Iterator:
-    """Extractions (or (file, reason) pairs) in the order of ``files``, yielded as they are ready.
+    """Extractions (or (file, reason) pairs) in the order of ``files``, yielded as they are ready."""
+    yield from _in_order(extract_file, files, jobs, progress and (lambda path: progress(path)))
 
-    Lazy on purpose: the caller maps each report to RDF while the workers
-    are still extracting the next ones."""
-    if jobs <= 1 or len(files) < 4:
-        for path in files:
-            yield extract_file(path)
-            if progress:
-                progress(path)
+
+def make_report(task: tuple[Path, list[str]]) -> Made | tuple[str, str]:
+    """Read, extract and map one file to its report graph, as N-Triples, in the worker that read it.
+
+    Mapping and serialising here, not in the parent, spreads them over the
+    workers, and what crosses back is bytes the store parses natively: the
+    parent never holds a report as Python objects (``names``: every file name
+    these bytes were found under, recorded on the report)."""
+    path, names = task
+    result = extract_file(path)
+    if isinstance(result, tuple):
+        return result
+    graph = to_graph(result, names)
+    return Made(BuiltReport.of(result), str(report_iri(result)), tuple(names),
+                graph.serialize(format="nt", encoding="utf-8"))
+
+
+def make_reports(tasks: list[tuple[Path, list[str]]], jobs: int = 1,
+                 progress: Callable[[Path], None] | None = None) -> Iterator[Made | tuple[str, str]]:
+    """:func:`make_report` of each task, in order, yielded as ready (lazy: the caller stores each report
+    while the workers make the next ones)."""
+    yield from _in_order(make_report, tasks, jobs, progress and (lambda task: progress(task[0])))
+
+
+def _in_order(work: Callable, items: list, jobs: int, done: Callable | None) -> Iterator:
+    if jobs <= 1 or len(items) < 4:
+        for item in items:
+            yield work(item)
+            if done:
+                done(item)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for path, result in zip(files, pool.map(extract_file, files, chunksize=2)):
+        for item, result in zip(items, pool.map(work, items, chunksize=2)):
             yield result
-            if progress:
-                progress(path)
+            if done:
+                done(item)
 
 
 @contextmanager
@@ -103,8 +129,8 @@ def build(paths: Iterable[Path | str], jobs: int | None = None,
     store = store if store is not None else MemoryStore()
     workers = jobs or os.cpu_count() or 1
     with fewer_collections():
-        done = update_store(store, collect(paths), lambda files: extract_all(files, workers, progress), workers)
+        done = update_store(store, collect(paths), lambda tasks: make_reports(tasks, workers, progress), workers)
     result = BuildResult(store.data if isinstance(store, MemoryStore) else new_dataset(), done.built, done.refused,
                          done.duplicates, done.conflicts)
-    result.update = done
+    result.update, result.store = done, store
     return result

@@ -87,3 +87,27 @@ class Extraction:
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.canonical[start:end])
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    """What a build keeps of one report once its graph is written: enough for the summary and for tests.
+
+    The extraction itself (its canonical text, every finding) lives on in the
+    report's graph; holding all of them until the build ends would make memory
+    grow with the corpus."""
+
+    source_name: str
+    sha256: str
+    kind: str
+    framework: str
+    authority_name: str | None
+    start: dt.date | None
+    recommendations: int
+    findings: int
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, ext: Extraction) -> BuiltReport:
+        return cls(ext.source_name, ext.sha256, ext.kind, ext.framework, ext.authority_name, ext.start,
+                   len(ext.recommendations), len(ext.findings), tuple(ext.problems))

@@ -8,7 +8,8 @@ authority.  Everything above this module talks to :class:`Store` only:
 
 Chosen by a spec string (``--store``)::
 
-    memory                                   rdflib, for tests and tiny graphs
+    memory                                   Oxigraph in memory, nothing on disk (MemoryStore, rdflib's
+                                             own, is the reference the tests compare with)
     oxigraph:PATH                            embedded on-disk Oxigraph (the default)
     sparql+http(s)://HOST:PORT/QUERY?update=PATH&gsp=PATH
                                              a SPARQL 1.1 Query/Update + Graph Store Protocol server
@@ -22,12 +23,13 @@ from __future__ import annotations
 import fcntl
 import netrc
 import os
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from . import sparql
@@ -43,6 +45,19 @@ Triples = Graph | bytes  # a graph to put: rdflib triples, or N-Triples bytes (a
 
 def as_graph(triples: Triples) -> Graph:
     return Graph().parse(data=triples, format="nt") if isinstance(triples, bytes) else triples
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The triples a reader needs: these predicates, and rdf:type only with a class of this namespace."""
+
+    predicates: frozenset[str]
+    class_namespace: str
+
+    def keeps(self, predicate: Identifier, value: Identifier) -> bool:
+        if predicate == RDF.type:
+            return str(value).startswith(self.class_namespace)
+        return str(predicate) in self.predicates
 
 
 class StoreError(RuntimeError):
@@ -80,6 +95,15 @@ class Store(ABC):
     @abstractmethod
     def graph_names(self) -> list[str]:
         """Every named graph in the store, sorted."""
+
+    def triples(self, names: list[str], select: Selection | None = None) -> bytes:
+        """The triples of the named graphs (only those ``select`` keeps) as N-Triples: what a worker
+        process is sent to derive from."""
+        out = Graph()
+        for s, p, o, _ in self.fetch(names).quads((None, None, None, None)):
+            if select is None or select.keeps(p, o):
+                out.add((s, p, o))
+        return out.serialize(format="nt", encoding="utf-8")
 
     def reports(self) -> dict[str, ReportEntry]:
         """Report graphs by SHA-256 of their source bytes."""
@@ -158,8 +182,8 @@ class OxigraphStore(Store):
         elif not self.path.is_dir():
             raise StoreError(f"{self.path}: no such store (build one with: ofsted-kg build PATH --store {self.spec})")
         try:
-            self.store = ox.Store(str(self.path)) if write else ox.Store.read_only(str(self.path))
-        except OSError as exc:
+            self.store = ox.Store(str(self.path)) if write else _open_read_only(self.path)
+        except (OSError, RuntimeError) as exc:
             self.close()
             raise StoreError(f"{self.path}: cannot open the Oxigraph store ({exc})") from exc
         if write:
@@ -184,12 +208,11 @@ class OxigraphStore(Store):
         and the next writer drops those (possibly partial) graphs.  They are
         all new, so nothing stored before is touched."""
         new = sorted(n for n in graphs if not self.store.contains_named_graph(ox.NamedNode(n)))
-        quads = (q for n in new for q in _quads(n, graphs[n]))
         if sum(_size(graphs[n]) for n in new) < BULK_MIN:  # one transaction is as fast, and leaves no small files
-            self.store.extend(quads)
+            self.store.load(_nquads(new, graphs), format=ox.RdfFormat.N_QUADS)
         else:
             self.store.extend([ox.Quad(JOURNAL, INCOMPLETE, ox.NamedNode(n), JOURNAL) for n in new])
-            self.store.bulk_extend(quads)
+            self.store.bulk_load(_nquads(new, graphs), format=ox.RdfFormat.N_QUADS)
             self.store.remove_graph(JOURNAL)
             self._bulk_loaded = True
         for name in sorted(set(graphs) - set(new)):
@@ -219,6 +242,20 @@ class OxigraphStore(Store):
 
     def graph_names(self):
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triples(self, names, select=None):
+        """Selected and serialised by Oxigraph, without a Python object per triple (the predicate index
+        reads only the triples wanted: a quarter of a report's, for derivation)."""
+        if select is None:
+            return b"\n".join(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(n)) or b""
+                               for n in names)
+        graphs = " ".join(URIRef(n).n3() for n in names)
+        predicates = " ".join(URIRef(p).n3() for p in sorted(select.predicates))
+        query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {graphs} }} "
+                 f"{{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }} UNION "
+                 f"{{ BIND({RDF.type.n3()} AS ?p) GRAPH ?g {{ ?s ?p ?o }} "
+                 f"FILTER(STRSTARTS(STR(?o), {Literal(select.class_namespace).n3()})) }} }}")
+        return self.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
     def dump(self, path):
         """Oxigraph serialises itself (fast); N-Quads are sorted into the canonical form."""
@@ -255,12 +292,40 @@ class OxigraphStore(Store):
             self._lock = None
 
 
+def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:
+    """A read-only open, retried when a file it listed vanished meanwhile: a writer compacting the store
+    deletes files between the reader reading the file list and opening them (RocksDB's read-only mode takes
+    no lock, by design, so readers never wait for a build)."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 BULK_MIN = 20_000  # quads
 JOURNAL, INCOMPLETE = ox.NamedNode(f"{ID}graph/incomplete"), ox.NamedNode(str(OKG.incompleteGraph))
 
 
 def _size(triples: Triples) -> int:
     return triples.count(b"\n") if isinstance(triples, bytes) else len(triples)
+
+
+def _nquads(names: list[str], graphs: dict[str, Triples]) -> bytes:
+    """The graphs as one N-Quads document, for Oxigraph to parse and load natively (no Python object per
+    triple): each N-Triples line gets its graph name before the final dot."""
+    out = []
+    for name in names:
+        triples = graphs[name]
+        if not isinstance(triples, bytes):
+            triples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in _quads(name, triples)),
+                                   format=ox.RdfFormat.N_TRIPLES) or b""
+        label = f" <{name}> .".encode()
+        out.extend(line.rstrip()[:-1].rstrip() + label for line in triples.split(b"\n") if line.strip())
+    return b"\n".join(out) + b"\n"
 
 
 def _quads(name: str, triples: Triples):
@@ -286,8 +351,10 @@ def credentials(host: str) -> tuple[str, str] | None:
 def open_store(spec: str | None, write: bool = False) -> Store:
     """The store a ``--store`` spec names (see the module docstring)."""
     spec = spec or DEFAULT_STORE
-    if spec == "memory":
-        return MemoryStore()
+    if spec == "memory":  # Oxigraph in memory: rdflib's store takes several GB for the whole corpus
+        store = OxigraphStore.in_memory()
+        store.spec = "memory"
+        return store
     if spec.startswith("oxigraph:"):
         return OxigraphStore(Path(spec.removeprefix("oxigraph:")), write=write)
     if spec.startswith(("sparql+http://", "sparql+https://")):

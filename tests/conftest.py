@@ -18,11 +18,30 @@ def seed_build():
 
 
 @pytest.fixture(scope="session")
-def corpus_build():
+def corpus_build(tmp_path_factory):
+    """The whole PDF corpus, built once per session into an on-disk Oxigraph store (``.store``), as users
+    build it: rdflib in memory would hold gigabytes."""
     needs_corpus()
     from ofsted_kg.build import build
+    from ofsted_kg.stores import OxigraphStore
 
-    return build([CORPUS_PDF], jobs=2)
+    with OxigraphStore(tmp_path_factory.mktemp("corpus") / "store", write=True) as store:
+        yield build([CORPUS_PDF], jobs=2, store=store)
+
+
+@pytest.fixture(scope="session")
+def corpus_gold_graph(corpus_build):
+    """The reports and derived graphs of the authorities the development gold covers, as an rdflib Dataset."""
+    from okg_paths import GOLD, ROOT
+
+    from ofsted_kg.evaluate import read_csv
+    from ofsted_kg.update import authority_key, derived_names
+
+    folders = [GOLD / "dev-real", *(p for p in sorted((ROOT / "gold").iterdir()) if p.is_dir())]
+    keys = {row["authority_gss"] for folder in folders for row in read_csv(folder / "visits.csv")}
+    store = corpus_build.store
+    names = [n for n in store.graph_names() if authority_key(n) in keys]
+    return store.fetch(names + [d for k in sorted(keys) for d in derived_names(k)])
 
 
 @pytest.fixture(scope="session")

@@ -73,14 +73,14 @@ def test_no_follow_up_is_invented_for_a_recommendation_nothing_later_speaks_to(s
     assert data.value(advocacy[0], OKG.currentStatus) == OKG.NoLaterEvidence
 
 
-def test_development_gold_regression_floor(corpus_build):
+def test_development_gold_regression_floor(corpus_gold_graph):
     """A regression floor on the real development gold (../shared/gold/dev-real and gold/ here), in-sample
     with the shipped parameters; the cross-validated figures are in docs/accuracy.md, printed by
     ``ofsted-kg evaluate --cross-validate``.  Floors sit a little under today's figures."""
     from okg_paths import ROOT
 
     folders = [GOLD / "dev-real", *(p for p in sorted((ROOT / "gold").iterdir()) if p.is_dir() and "second" not in p.name)]
-    figures = evaluate(corpus_build.dataset, folders).figures
+    figures = evaluate(corpus_gold_graph, folders).figures
     assert _ratio(figures["recommendations"]["recall"]) >= 0.99
     assert _ratio(figures["recommendations"]["addressed to the right body (LSCB or not)"]) >= 0.99
     follow = figures["follow-ups"]

@@ -70,8 +70,8 @@ def _summary(result, target: str, written: bool) -> None:
     def where(ext) -> str:  # the path as given: every file may be called 'children's services inspection - DATE.pdf'
         return sources.get(ext.sha256, ext.source_name)
 
-    recs = sum(len(e.recommendations) for e in result.built)
-    findings = sum(len(e.findings) for e in result.built)
+    recs = sum(e.recommendations for e in result.built)
+    findings = sum(e.findings for e in result.built)
     click.echo(f"built {count(len(result.built), 'report')} ({count(recs, 'recommendation')}, "
                f"{count(findings, 'finding')})"
                + (f" -> {target}" if written else "; nothing written"))
