@@ -19,7 +19,10 @@ import os
 import shutil
 import stat
 import tempfile
+import heapq
+import itertools
 from collections.abc import Callable
+from typing import BinaryIO
 from pathlib import Path
 
 MANIFEST = ".ofsted-kg-site"
@@ -55,15 +58,19 @@ def file_mode(path: Path) -> int:
     return 0o666 & ~umask()
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file renamed over it when complete."""
+def atomic_write(path: Path, payload: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write ``payload`` (bytes, or a function that writes into the open file) to ``path`` via a temporary
+    file renamed over it when complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode(path))
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            if callable(payload):
+                payload(fh)
+            else:
+                fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -153,3 +160,33 @@ def replace_folder(folder: Path, fill: Callable[[Path], None], shown: str | None
         raise
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def write_sorted_lines(out: BinaryIO, write: Callable[[BinaryIO], None], near: Path, run: int = 200_000) -> None:
+    """The lines ``write`` writes, sorted as bytes and without duplicates, into ``out``.
+
+    An external merge sort: what ``write`` writes goes to a scratch file, is
+    sorted ``run`` lines at a time into runs on disk, and the runs are merged;
+    so a canonical N-Quads file of any size is written holding ``run`` lines in
+    memory, not the whole file (scratch files go in a hidden folder in ``near``).  Lines end at b"\\n" only (binary mode), never
+    at U+2028 or other characters N-Quads leaves raw inside literals."""
+    with tempfile.TemporaryDirectory(prefix=".ofsted-kg-sort.", dir=near) as scratch:
+        raw = Path(scratch) / "unsorted"
+        with open(raw, "wb") as fh:
+            write(fh)
+        runs: list[Path] = []
+        with open(raw, "rb") as fh:
+            while chunk := list(itertools.islice(fh, run)):
+                runs.append(Path(scratch) / f"run{len(runs)}")
+                runs[-1].write_bytes(b"".join(sorted({line.rstrip(b"\n") + b"\n" for line in chunk if line.strip()})))
+        raw.unlink()
+        handles = [open(r, "rb") for r in runs]  # noqa: SIM115 - closed below
+        try:
+            last = None
+            for line in heapq.merge(*handles):
+                if line != last:
+                    out.write(line)
+                    last = line
+        finally:
+            for handle in handles:
+                handle.close()

@@ -33,6 +33,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from . import sparql
+from .files import write_sorted_lines
 from .store import atomic_write, format_for, new_dataset, save
 from .vocab import ID, OKG, PREFIXES
 
@@ -258,20 +259,25 @@ class OxigraphStore(Store):
         return self.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
     def dump(self, path):
-        """Oxigraph serialises itself (fast); N-Quads are sorted into the canonical form."""
+        """Oxigraph serialises itself, straight into the file (fast, and the file is never held in memory);
+        N-Quads are sorted into the canonical form on disk (:func:`~ofsted_kg.files.write_sorted_lines`)."""
         fmt = sparql.OX_FORMATS.get(format_for(path))
         if fmt is None:
             return super().dump(path)
+        if getattr(self, "_bulk_loaded", False) and self._lock:
+            self.optimize()  # bulk loads leave many small files: reading them all is several times slower
         prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
-            payload = self.store.dump(format=fmt, prefixes=None if fmt == ox.RdfFormat.N_QUADS else prefixes)
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+            atomic_write(Path(path), lambda fh: self.store.dump(fh, format=fmt, prefixes=prefixes))
+        elif fmt == ox.RdfFormat.N_QUADS:
+            atomic_write(Path(path), lambda fh: write_sorted_lines(fh, lambda raw: self.store.dump(raw, format=fmt), Path(path).parent))
         else:  # triples-only formats get the union of all graphs
             union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            payload = union.serialize(format=fmt)
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):  # sorted as bytes: UTF-8 keeps code-point order
-            lines = sorted({line for line in payload.split(b"\n") if line.strip()})  # str.splitlines would also
-            payload = b"\n".join(lines) + b"\n" if lines else b""  # split at U+2028 inside literals
-        atomic_write(Path(path), payload)
+            payload = union.serialize(format=fmt) or b""
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                atomic_write(Path(path), lambda fh: write_sorted_lines(fh, lambda raw: raw.write(payload), Path(path).parent))
+            else:
+                atomic_write(Path(path), payload)
         return Path(path)
 
     def optimize(self) -> None:

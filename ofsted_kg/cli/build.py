@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..build import build, collect
 from ..store import FormatError, format_for
-from ..stores import DEFAULT_STORE, StoreError
+from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError
 from ..validate import validate_store
 from .common import count, open_store_or_fail
 
@@ -39,7 +42,7 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
     if not files:
         raise click.ClickException("no PDF or text files found in the paths given")
     spec = spec or ("memory" if output is not None else DEFAULT_STORE)
-    with open_store_or_fail(spec, write=True) as store:
+    with _opened(spec, output, given=spec is not None) as store:
         with click.progressbar(length=len(files), label="reading", file=sys.stderr,
                                hidden=len(files) < 5 or not sys.stderr.isatty()) as bar:
             try:
@@ -62,6 +65,23 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
         raise SystemExit(1)
     if result.refused:
         raise SystemExit(1)
+
+
+@contextmanager
+def _opened(spec: str, output: Path | None, given: bool) -> Iterator[Store]:
+    """The store to build into.  A one-off build to a file (``-o`` without ``--store``) goes through a
+    scratch on-disk store beside the file, removed afterwards: memory stays bounded whatever the corpus
+    (Oxigraph in memory holds ~0.7 GB for the 504-PDF corpus)."""
+    if given or output is None:
+        with open_store_or_fail(spec, write=True) as store:
+            yield store
+        return
+    folder = output.resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".ofsted-kg-build.", dir=folder) as scratch:
+        with OxigraphStore(Path(scratch) / "store", write=True) as store:
+            store.spec = "memory"
+            yield store
 
 
 def _summary(result, target: str, written: bool) -> None:
