@@ -7,7 +7,8 @@ import click
 
 from ..store import FormatError, format_for, save
 from ..tables import read_tables, write_csv
-from .common import count, load_graph, open_engine
+from ..stores import StoreError
+from .common import count, is_store, load_graph, open_engine, open_store_or_fail
 
 
 @click.command("export")
@@ -28,7 +29,14 @@ def export_command(graph: str, output: Path | None, csv_dir: Path | None) -> Non
     if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
         raise click.BadParameter(f"{csv_dir} exists and is not a folder", param_hint="--csv")
     if output is not None:
-        save(load_graph(graph), output)
+        if is_store(graph):  # the store writes itself: no rdflib copy of a million quads in memory
+            with open_store_or_fail(graph) as store:
+                try:
+                    store.dump(output)
+                except StoreError as exc:
+                    raise click.ClickException(str(exc)) from exc
+        else:
+            save(load_graph(graph), output)
         click.echo(f"wrote {output}")
     if csv_dir is not None:
         tables = read_tables(open_engine(graph))
