@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from .classifier import fit_logistic
 from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
-from .features import link_features, repeat_features, status_features
+from .features import link_features, repeat_features, restated_by, status_features
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
                        ranked, restatements, unit_of)
 from .parameters import Parameters
@@ -60,6 +60,11 @@ class Case:
     @cached_property
     def recs_by_iri(self) -> dict[URIRef, Item]:
         return {rec.iri: rec for rec in self.unit.recs}
+
+    @cached_property
+    def restated_by(self) -> dict[tuple[URIRef, URIRef], tuple]:
+        """(recommendation, later visit) -> how a later item restates it: a status feature, computed once."""
+        return restated_by(self.restated)
 
 
 def _gss(item: Item) -> str:
@@ -127,7 +132,8 @@ def predict(case: Case, p: Parameters) -> tuple[dict[tuple, FollowUp], dict[URIR
     for rec in unit.recs:
         mine = []
         for later in unit.later[rec.iri]:
-            fu = decide(rec, later, case.rankings[(rec.iri, later.iri)], p, case.parts[(rec.iri, later.iri)])
+            key = (rec.iri, later.iri)
+            fu = decide(rec, later, case.rankings[key], p, case.parts[key], case.restated_by.get(key))
             if fu:
                 follow[(rec.iri, later.iri)] = fu
                 mine.append(fu)
@@ -274,9 +280,10 @@ def _fit_status(cases: list[Case], p: Parameters) -> Parameters:
         rows, labels = [], []
         for case in cases:
             for key, (status, _) in case.gold_links.items():
-                fu = decide(case.recs_by_iri[key[0]], _later(case, key), case.rankings[key], q, case.parts[key])
+                later, again = _later(case, key), case.restated_by.get(key)
+                fu = decide(case.recs_by_iri[key[0]], later, case.rankings[key], q, case.parts[key], again)
                 if fu:
-                    rows.append(status_features(fu.verdict, fu.evidence[0][1]))
+                    rows.append(status_features(fu.verdict, fu.evidence[0][1], later, again))
                     labels.append(status)
         if len(set(labels)) < 3:
             continue
