@@ -17,6 +17,7 @@ from .vocab import GRADE_OF, OKG
 
 if TYPE_CHECKING:
     from .followup import Candidates, Item, VisitInfo
+    from .lexicon import Lexicon
     from .status import Verdict
 
 SOFT_CUES = {"~most", "~the majority of", "~many", "~generally", "~mostly", "~usually", "~largely"}
@@ -34,12 +35,14 @@ def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]],
             float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit")]
 
 
-def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: tuple | None) -> list[float]:
+def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: tuple | None,
+                    lexicon: Lexicon | None = None) -> list[float]:
     """What the status decision weighs: the cue balance and weights, how mixed they are, movement,
     quantifiers, any explicit statement, and how well the evidence matched; then what the later visit says
     as a whole: its kind, its overall grade and judgements (an outstanding service has rarely left a
     recommendation unmet), and how closely one of its own recommendations restates this one (GUIDELINES.md:
-    re-recommending the same thing marks it not addressed)."""
+    re-recommending the same thing marks it not addressed); and, with a fitted lexicon, what the words of the
+    sentences read say (:mod:`ofsted_kg.lexicon`)."""
     positive, negative = verdict.positive, verdict.negative
     mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
     moving = sum(c.startswith("±") for c in verdict.cues)
@@ -51,7 +54,7 @@ def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: t
     return [verdict.balance, math.log1p(positive), math.log1p(negative), mixed, math.log1p(moving), float(soft > 0),
             float(scant > 0), *explicit, best, float(later.kind == "focused-visit"), *(float(grade == k) for k in range(4)),
             later.judged if later.judged >= 0 else 1.5, float(later.judged >= 0), again[0], float(again[0] >= 0.4),
-            *again[1:]]
+            *again[1:], *(lexicon.features(verdict.sentences) if lexicon is not None else [])]
 
 
 def repeat_features(scored: list[tuple], n: int) -> list[float]:

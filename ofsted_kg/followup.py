@@ -281,7 +281,7 @@ def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Par
     verdict = assess([f.text for f, _ in evidence], relevant, p)
     certainty = 1.0 if verdict.explicit else min(1.0, abs(verdict.balance - 0.5) * 2 + 0.2)
     if p.status_model is not None:
-        verdict.status, certainty = p.status_model.predict(status_features(verdict, best, later, restated))
+        verdict.status, certainty = p.status_model.predict(status_features(verdict, best, later, restated, p.status_lexicon))
     strength = link_probability if link_probability is not None else min(1.0, best / (2 * p.evidence_at))
     confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
