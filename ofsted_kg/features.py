@@ -7,13 +7,22 @@ the fitting (:mod:`ofsted_kg.fit`), so what is measured is what ships.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from .vocab import GRADE_OF, OKG
+
 if TYPE_CHECKING:
-    from .followup import Item, VisitInfo
+    from .followup import Candidates, Item, VisitInfo
+    from .lexicon import Lexicon
     from .status import Verdict
 
 SOFT_CUES = {"~most", "~the majority of", "~many", "~generally", "~mostly", "~usually", "~largely"}
+GRADE_RANK = {"inadequate": 0, "requires-improvement": 1, "adequate": 1, "good": 2, "outstanding": 3}
+NO_RESTATEMENT = (0.0, 0.0, 0.0, 0.0)
 
 
 def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], parts: tuple) -> list[float]:
@@ -26,17 +35,26 @@ def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]],
             float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit")]
 
 
-def status_features(verdict: Verdict, best: float) -> list[float]:
+def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: tuple | None,
+                    lexicon: Lexicon | None = None) -> list[float]:
     """What the status decision weighs: the cue balance and weights, how mixed they are, movement,
-    quantifiers, any explicit statement, and how well the evidence matched."""
+    quantifiers, any explicit statement, and how well the evidence matched; then what the later visit says
+    as a whole: its kind, its overall grade and judgements (an outstanding service has rarely left a
+    recommendation unmet), and how closely one of its own recommendations restates this one (GUIDELINES.md:
+    re-recommending the same thing marks it not addressed); and, with a fitted lexicon, what the words of the
+    sentences read say (:mod:`ofsted_kg.lexicon`)."""
     positive, negative = verdict.positive, verdict.negative
     mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
     moving = sum(c.startswith("±") for c in verdict.cues)
     soft = sum(c in SOFT_CUES for c in verdict.cues)
     scant = sum(c.startswith("~") and c not in SOFT_CUES for c in verdict.cues)
     explicit = [float(verdict.explicit_status == s) for s in ("addressed", "partially-addressed", "not-addressed")]
+    grade = GRADE_RANK.get(later.grade, -1)
+    again = restated or NO_RESTATEMENT
     return [verdict.balance, math.log1p(positive), math.log1p(negative), mixed, math.log1p(moving), float(soft > 0),
-            float(scant > 0), *explicit, best]
+            float(scant > 0), *explicit, best, float(later.kind == "focused-visit"), *(float(grade == k) for k in range(4)),
+            later.judged if later.judged >= 0 else 1.5, float(later.judged >= 0), again[0], float(again[0] >= 0.4),
+            *again[1:], *(lexicon.features(verdict.sentences) if lexicon is not None else [])]
 
 
 def repeat_features(scored: list[tuple], n: int) -> list[float]:
@@ -47,3 +65,29 @@ def repeat_features(scored: list[tuple], n: int) -> list[float]:
     close = [t[1] for t in scored if t[0] >= 0.3]
     return [score, *parts, best - score, math.log1p(n), float(bool(close) and start == max(close)),
             math.log1p(len({t[1] for t in scored}))]
+
+
+def restated_by(candidates: Candidates) -> dict[tuple[URIRef, URIRef], tuple[float, float, float, float]]:
+    """(earlier recommendation, later visit) -> the restatement score and parts of the later visit's item that
+    restates it most closely: what the status model reads as 're-recommended'."""
+    out: dict[tuple[URIRef, URIRef], tuple[float, float, float, float]] = {}
+    for later, scored in candidates:
+        for score, _, earlier, parts in scored:
+            key = (earlier.iri, later.visit)
+            if score > out.get(key, NO_RESTATEMENT)[0]:
+                out[key] = (score, *parts)
+    return out
+
+
+def visit_grades(g: Graph) -> tuple[dict[URIRef, str], dict[URIRef, float]]:
+    """Each visit's overall grade and the mean rank of its judgements: how a later inspection judged the service
+    as a whole says much about whether an earlier recommendation was met (the status model weighs both)."""
+    overall = {v: GRADE_OF[o] for v, o in g.subject_objects(OKG.overallGrade) if o in GRADE_OF}
+    grade_of, visit_of = dict(g.subject_objects(OKG.grade)), dict(g.subject_objects(OKG.visit))
+    ranks: dict[URIRef, list[int]] = defaultdict(list)
+    for judgement in sorted(set(g.subjects(RDF.type, OKG.Judgement))):
+        rank = GRADE_RANK.get(GRADE_OF.get(grade_of.get(judgement), ""))
+        visit = visit_of.get(judgement)
+        if rank is not None and visit is not None:
+            ranks[visit].append(rank)
+    return overall, {v: sum(r) / len(r) for v, r in ranks.items()}

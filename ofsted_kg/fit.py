@@ -21,8 +21,9 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .classifier import fit_logistic
+from .lexicon import Lexicon, fit_lexicon
 from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
-from .features import link_features, repeat_features, status_features
+from .features import link_features, repeat_features, restated_by, status_features
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
                        ranked, restatements, unit_of)
 from .parameters import Parameters
@@ -56,10 +57,16 @@ class Case:
     gold_current: dict[URIRef, str] = field(default_factory=dict)
     gold_repeats: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     restated: Candidates = field(default_factory=list)
+    quotes: list[tuple[str, str]] = field(default_factory=list)  # the gold's evidence quotes, with their status
 
     @cached_property
     def recs_by_iri(self) -> dict[URIRef, Item]:
         return {rec.iri: rec for rec in self.unit.recs}
+
+    @cached_property
+    def restated_by(self) -> dict[tuple[URIRef, URIRef], tuple]:
+        """(recommendation, later visit) -> how a later item restates it: a status feature, computed once."""
+        return restated_by(self.restated)
 
 
 def _gss(item: Item) -> str:
@@ -104,6 +111,8 @@ def _map_gold(case: Case, gold: dict[str, list[dict]]) -> None:
                 case.gold_current[iri] = row["current_status"]
     findings = {f.iri: norm(f.text) for f in case.unit.findings}
     for row in gold["followups"]:
+        if row["authority_gss"] == case.gss:
+            case.quotes += [(q, row["status"]) for q in row["evidence_quotes"].split("|") if q.strip()]
         if row["authority_gss"] != case.gss or (iri := rec_of(row["rec_quote"])) is None:
             continue
         later = next((v.iri for v in case.unit.later[iri] if v.start[:10] == row["later_visit_start"][:10]), None)
@@ -127,7 +136,8 @@ def predict(case: Case, p: Parameters) -> tuple[dict[tuple, FollowUp], dict[URIR
     for rec in unit.recs:
         mine = []
         for later in unit.later[rec.iri]:
-            fu = decide(rec, later, case.rankings[(rec.iri, later.iri)], p, case.parts[(rec.iri, later.iri)])
+            key = (rec.iri, later.iri)
+            fu = decide(rec, later, case.rankings[key], p, case.parts[key], case.restated_by.get(key))
             if fu:
                 follow[(rec.iri, later.iri)] = fu
                 mine.append(fu)
@@ -266,17 +276,21 @@ def _repeat_f1(cases: list[Case], p: Parameters) -> float:
 
 def _fit_status(cases: list[Case], p: Parameters) -> Parameters:
     """The status model on the gold pairs the fitted link model links: for each cue setting and penalty,
-    fit on those pairs and keep the one that gets most of them right."""
+    fit on those pairs and keep the one that gets most of them right.  The lexicon shipped with it is counted
+    from every case's quotes, but each case's rows are read with one counted without that case (stacking):
+    otherwise the model would learn to trust a lexicon that has seen the very sentences it reads."""
+    lexicons = {case.gss: _lexicon([c for c in cases if c is not case]) for case in cases}
     best, best_right = p, -1
     for progress, explicit, l2 in itertools.product(*(STATUS_GRID[n] for n in ("progress_weight",
                                                                                 "explicit_needs_subject", "l2"))):
-        q = p.with_(progress_weight=progress, explicit_needs_subject=explicit, status_model=None)
+        q = p.with_(progress_weight=progress, explicit_needs_subject=explicit, status_model=None, status_lexicon=None)
         rows, labels = [], []
         for case in cases:
             for key, (status, _) in case.gold_links.items():
-                fu = decide(case.recs_by_iri[key[0]], _later(case, key), case.rankings[key], q, case.parts[key])
+                later, again = _later(case, key), case.restated_by.get(key)
+                fu = decide(case.recs_by_iri[key[0]], later, case.rankings[key], q, case.parts[key], again)
                 if fu:
-                    rows.append(status_features(fu.verdict, fu.evidence[0][1]))
+                    rows.append(status_features(fu.verdict, fu.evidence[0][1], later, again, lexicons[case.gss]))
                     labels.append(status)
         if len(set(labels)) < 3:
             continue
@@ -284,7 +298,11 @@ def _fit_status(cases: list[Case], p: Parameters) -> Parameters:
         right = sum(model.predict(x)[0] == y for x, y in zip(rows, labels))
         if right > best_right:
             best, best_right = q.with_(status_model=model), right
-    return best
+    return best.with_(status_lexicon=_lexicon(cases))
+
+
+def _lexicon(cases: list[Case]) -> Lexicon:
+    return fit_lexicon([quote for case in cases for quote in case.quotes], STATUSES)
 
 
 def _later(case: Case, key: tuple):

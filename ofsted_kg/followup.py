@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .extract_items import FRAMEWORK_TAG
-from .features import link_features, repeat_features, status_features
+from .features import link_features, repeat_features, restated_by, status_features, visit_grades
 from .parameters import Parameters, load as load_parameters
 from .similarity import BM25, overlap, tokens
 from .status import Verdict, assess, sentences
@@ -63,6 +63,8 @@ class VisitInfo:
     start: str  # ISO date or YYYY-MM: compared as text, which orders both correctly
     known_only: bool
     kind: str = ""  # inspection | focused-visit | monitoring-visit | ...
+    grade: str = ""  # its overall grade, where it has one
+    judged: float = -1.0  # the mean of its judgement grades on features.GRADE_RANK's scale (-1: none)
 
 
 @dataclass
@@ -91,10 +93,12 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
     known = {s for s, o in g.subject_objects(OKG.knownOnlyByReference) if o.toPython() is True}
     unresolved = {s for s, o in g.subject_objects(OKG.resolved) if o.toPython() is False}
     kind_of = {s: KIND_OF[o] for s, o in g.subject_objects(RDF.type) if o in KIND_OF}
+    grade_of, judged = visit_grades(g)
     visits: dict[URIRef, VisitInfo] = {}
     for visit, start in g.subject_objects(OKG.startDate):
         if visit in authority_of and authority_of[visit] not in unresolved:  # never followed up: whose is it?
-            visits[visit] = VisitInfo(visit, authority_of[visit], str(start), visit in known, kind_of.get(visit, ""))
+            visits[visit] = VisitInfo(visit, authority_of[visit], str(start), visit in known, kind_of.get(visit, ""),
+                                      grade_of.get(visit, ""), judged.get(visit, -1.0))
     for placeholder, corpus_visit in g.subject_objects(OKG.identifiedAs):  # a mention of a corpus visit is that visit
         if corpus_visit in visits and placeholder in visits:
             visits[placeholder] = visits[corpus_visit]
@@ -215,19 +219,21 @@ def unit_of(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[It
 def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item], p: Parameters
                     ) -> tuple[list[FollowUp], dict[URIRef, str], list[tuple[Item, Item, float]]]:
     unit = unit_of(visits, recs, findings)
+    candidates = restatements(recs, visits, unit.bm25, p)
+    again = restated_by(candidates)
     follow_ups: list[FollowUp] = []
     current: dict[URIRef, str] = {}
     for rec in recs:
         later = unit.later[rec.iri]
-        mine = [fu for v in later if (fu := _decide_at(rec, v, unit, p))]
+        mine = [fu for v in later if (fu := _decide_at(rec, v, unit, p, again.get((rec.iri, v.iri))))]
         follow_ups += mine
         current[rec.iri] = current_status(mine, later)
-    return follow_ups, current, repeats(recs, visits, unit.bm25, p)
+    return follow_ups, current, choose_repeats(candidates, p)
 
 
-def _decide_at(rec: Item, later: VisitInfo, unit: Unit, p: Parameters) -> FollowUp | None:
+def _decide_at(rec: Item, later: VisitInfo, unit: Unit, p: Parameters, restated: tuple | None) -> FollowUp | None:
     scored = ranked(rec, unit.by_visit[later.iri], unit, p)
-    return decide(rec, later, scored, p, best_parts(rec, scored, unit))
+    return decide(rec, later, scored, p, best_parts(rec, scored, unit), restated)
 
 
 def best_parts(rec: Item, scored: list[tuple[Item, float]], unit: Unit) -> tuple:
@@ -252,11 +258,13 @@ def ranked(rec: Item, candidates: list[Item], unit: Unit, p: Parameters) -> list
 
 
 def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Parameters,
-           parts: tuple | None = None) -> FollowUp | None:
+           parts: tuple | None = None, restated: tuple | None = None) -> FollowUp | None:
     """The follow-up of ``rec`` at ``later`` from its ranked findings, or None when none speaks to it.
 
     With a fitted link model the decision is its probability against ``link_at`` (``parts``: the best
-    finding's evidence parts); otherwise the best score against ``evidence_at``."""
+    finding's evidence parts); otherwise the best score against ``evidence_at``.  ``restated``: how closely
+    a recommendation of ``later`` restates ``rec`` (:func:`~ofsted_kg.features.restated_by`), which the status
+    model weighs."""
     if not scored:
         return None
     link_probability = None
@@ -273,17 +281,11 @@ def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Par
     verdict = assess([f.text for f, _ in evidence], relevant, p)
     certainty = 1.0 if verdict.explicit else min(1.0, abs(verdict.balance - 0.5) * 2 + 0.2)
     if p.status_model is not None:
-        verdict.status, certainty = p.status_model.predict(status_features(verdict, best))
+        verdict.status, certainty = p.status_model.predict(status_features(verdict, best, later, restated, p.status_lexicon))
     strength = link_probability if link_probability is not None else min(1.0, best / (2 * p.evidence_at))
     confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
     return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit, verdict)
-
-
-def repeats(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters
-            ) -> list[tuple[Item, Item, float]]:
-    """(later, earlier, similarity): each later recommendation restating one of the latest earlier visit that has one."""
-    return choose_repeats(restatements(recs, visits, bm25, p), p)
 
 
 Candidates = list[tuple[Item, list[tuple[float, str, Item, tuple]]]]
@@ -378,7 +380,8 @@ def derive_follow_through(data: Dataset | Graph) -> Graph:
         for cue in sorted(set(fu.cues)):
             out.add((node, OKG.cue, Literal(cue)))
         reason = (f"explicit statement: '{fu.explicit}'" if fu.explicit else
-                  "the fitted status model over weighed strength, weakness and movement cues"
+                  "the fitted status model over weighed strength, weakness and movement cues, the later "
+                  "visit's grades and whether it re-recommends the point"
                   if load_parameters().status_model is not None else "weighed strength and weakness cues")
         names = ", ".join(tagger.labels[t] for t in fu.themes) or "no shared theme"
         out.add((node, OKG.explanation, Literal(

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .classifier import Logistic
+from .lexicon import Lexicon
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Parameters:
     link_at: float = 0.5
     evidence_floor: float = 0.34  # evidence beyond the best must score at least this
     status_model: Logistic | None = None  # classes: the three statuses, over followup.status_features
+    status_lexicon: Lexicon | None = None  # word and word-pair likelihoods of the gold's evidence quotes by status
     repeat_model: Logistic | None = None  # classes ('none', 'repeat') over followup.repeat_features; repeat_at
                                           # is then the probability that keeps a candidate
 
@@ -54,6 +56,7 @@ class Parameters:
         for name in ("link_model", "status_model", "repeat_model"):
             model = getattr(self, name)
             out[name] = model.as_dict() if model is not None else None
+        out["status_lexicon"] = self.status_lexicon.as_dict() if self.status_lexicon is not None else None
         return out
 
 
@@ -78,6 +81,8 @@ def from_dict(values: dict) -> Parameters:
     for name in ("link_model", "status_model", "repeat_model"):
         if values.get(name) is not None:
             values[name] = Logistic.from_dict(values[name])
+    if values.get("status_lexicon") is not None:
+        values["status_lexicon"] = Lexicon.from_dict(values["status_lexicon"])
     return Parameters(**values)
 
 

@@ -67,6 +67,7 @@ class Verdict:
     cues: list[str] = field(default_factory=list)
     explicit: str | None = None  # the words of an explicit statement
     explicit_status: str | None = None  # ... and the status they state
+    sentences: list[str] = field(default_factory=list)  # the evidence sentences that were read, in order
 
     @property
     def balance(self) -> float:
@@ -132,6 +133,7 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None, p: Param
     p = p or load_parameters()
     positive = negative = 0.0
     cues: list[str] = []
+    read: list[str] = []
     explicit = None
     for i, text in enumerate(evidence):
         found = explicit_status(text)
@@ -142,12 +144,13 @@ def assess(evidence: list[str], relevant: list[set[str]] | None = None, p: Param
         chosen = every if not relevant else [s for s, words in parts if relevant[i] & words] or every[:1]
         rank = RANK_WEIGHTS[min(i, len(RANK_WEIGHTS) - 1)]
         first = every[0] if every else None
+        read += chosen
         for sentence in chosen:
             plus, minus, c = _weigh(sentence, p.progress_weight)
             weight = rank * (1.5 if sentence == first else 1.0)  # a paragraph's first sentence states its point
             positive, negative = positive + plus * weight, negative + minus * weight
             cues += c
-    verdict = Verdict("partially-addressed", positive, negative, cues)
+    verdict = Verdict("partially-addressed", positive, negative, cues, sentences=read)
     if explicit:
         verdict.explicit_status, verdict.explicit = explicit
     verdict.status = classify(verdict, p)
