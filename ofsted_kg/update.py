@@ -263,7 +263,7 @@ def _derive_all(inputs: Iterator[tuple[str, bytes]], jobs: int) -> Iterator[tupl
 READS = Selection(frozenset(str(OKG[name]) for name in (
     "authority", "text", "visit", "part", "section", "startDate", "endDate", "publicationDate", "describes",
     "knownOnlyByReference", "resolved", "referencedKind", "referencedMonth", "referencedYear", "referencedGrade",
-    "mentionedIn", "inFinding")), str(OKG))
+    "mentionedIn", "inFinding", "overallGrade", "grade")), str(OKG))
 
 
 def derive(triples: bytes) -> tuple[bytes, bytes]:
