@@ -24,7 +24,7 @@ def rows(data, name, **params):
 
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
-          "awaiting-follow-up", "evidence"}  # one test below for each
+          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing"}  # one test below for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -93,3 +93,36 @@ def test_readme_states_the_namespaces_where_it_shows_queries():
     section = readme.split("## See it", 1)[0]  # the worked example, where query is shown
     assert f"PREFIX okg: <{OKG}>" in section and f"PREFIX id:  <{ID_BASE}>" in section
     assert str(OKG) == "https://w3id.org/ofsted-kg/ontology#" and str(ID_BASE) == ID
+
+
+TIMING = Path(__file__).resolve().parent / "fixtures" / "timing.trig"
+
+
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def timing(request):
+    """The timing queries do date arithmetic by hand (SPARQL 1.1 has none): both engines must agree."""
+    from ofsted_kg.sparql import open_file
+
+    return load(TIMING) if request.param == "rdflib" else open_file(TIMING)
+
+
+def test_visit_timing(timing):
+    got = [(r["authority"], r["start"], r["kind"], r["previousVisit"], r["monthsSincePreviousVisit"],
+            r["previousInspection"], r["monthsSincePreviousInspection"], r["daysToPublication"])
+           for r in rows(timing, "visit-timing")]
+    assert got == [
+        # a mention of an earlier inspection (2017) counts as a previous visit; 15 March -> 26 April: 42 days
+        ("Exampleshire", "2019-03-04", "Inspection", "2017-06-01", "21", "2017-06-01", "21", "42"),
+        ("Exampleshire", "2020-11-10", "FocusedVisit", "2019-03-04", "20", "2019-03-04", "20", "34"),
+        ("Exampleshire", "2021-02-02", "MonitoringVisit", "2020-11-10", "3", "2019-03-04", "23", None),
+        ("Otherton", "2020-02-10", "Inspection", None, None, None, None, "14")]  # 29 February 2020 counted
+    assert [r["start"] for r in rows(timing, "visit-timing", authority="Otherton")] == ["2020-02-10"]
+
+
+def test_recommendation_timing(timing):
+    got = [(r["ordinal"], r["recommendation"], r["currentStatus"], r["firstAddressed"], r["monthsOpen"], r["neverFoundAddressed"])
+           for r in rows(timing, "recommendation-timing", authority="Exampleshire")]
+    assert got == [
+        ("1", "Supervision.", "Addressed", "2021-02-02", "23", "false"),  # partially at the focused visit first
+        ("2", "Pathway plans.", "NotAddressed", None, "23", "true"),  # open until the latest visit, Feb 2021
+        ("1", "Return interviews.", "Addressed", "2021-02-02", "3", "false")]
