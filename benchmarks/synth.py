@@ -51,6 +51,7 @@ OKG = "https://w3id.org/ofsted-kg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+REFERENCE_GRAPH = ID + "graph/authorities"  # ofsted_kg.reference.AUTHORITIES_GRAPH
 
 CODE_PREFIX = "E069"  # + 5 digits: must stay inside the shapes' GSS pattern
 DATE_TYPES = {XSD + "date", XSD + "gYearMonth", XSD + "gYear"}
@@ -350,6 +351,8 @@ def compile_template(path: str | Path) -> tuple[list[Template], list[str], set[s
     for q in quads:
         s = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
         g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        if g == REFERENCE_GRAPH:  # the lookup's real authorities and neighbours: synthetic ones have none
+            continue
         if s in follow_ups:
             fu_quads[s].append(q)
             continue

@@ -58,7 +58,7 @@ def fold(name: str) -> str:
     return core or " ".join(re.sub(rf"\b(?:{DESIGNATORS})\b", " ", letters).split())
 
 
-def _rows() -> list[dict[str, str]]:
+def lookup_rows() -> list[dict[str, str]]:
     path = resources.files("ofsted_kg") / "data" / "provider_lookup.csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -68,7 +68,7 @@ def _rows() -> list[dict[str, str]]:
 def table() -> dict[str, Authority]:
     """All authorities in the bundled lookup, by GSS code."""
     out = {}
-    for row in _rows():
+    for row in lookup_rows():
         neighbours = tuple(c.strip() for c in row["stat_neighbours_la_code"].split(",") if c.strip())
         out[row["la_code_new"]] = Authority(row["la_code_new"], row["local_authority_ons_name"], row["urn"],
                                             row["la_code"], row["region_name"], row["ons_la_type"], neighbours)
@@ -88,7 +88,7 @@ def _index() -> dict[str, str]:
     """Folded name -> GSS code: the table's names, their unambiguous short forms, then the alias file."""
     index: dict[str, str] = {}
     short: dict[str, set[str]] = {}
-    for row in _rows():
+    for row in lookup_rows():
         for name in _table_names(row):
             index.setdefault(fold(name), row["la_code_new"])
             match = SHORT_FORM.match(name)

@@ -5,8 +5,9 @@ users type 'stockport', 'E08000007', the Ofsted URN '80562' or 'Stockport
 Metropolitan Borough Council'.  All of these are accepted: exact matches on
 the graph's own label, GSS code or IRI (any case) first, then whatever the
 bundled authority table resolves the value to (GSS code, URN or any name
-form).  A value that names no authority in the graph is an error naming it,
-never an empty answer that looks like "nothing to report".
+form).  A value that names no authority with a visit in the graph is an error
+naming it, never an empty answer that looks like "nothing to report" (the
+reference graph lists every authority in England: only those with reports count).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .sparql import Engine, select
 FORMS = "the name in any case, the GSS code (E08000035), the Ofsted URN or any name form ('Leeds City Council')"
 IN_GRAPH = """SELECT DISTINCT ?authority ?label ?gss WHERE {
   ?authority a okg:LocalAuthority .
+  FILTER EXISTS { ?visit okg:authority ?authority }
   OPTIONAL { ?authority rdfs:label ?label }
   OPTIONAL { ?authority okg:gssCode ?gss }
 }"""

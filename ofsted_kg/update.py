@@ -33,6 +33,7 @@ from .followup import derive_follow_through
 from .link import derive_links
 from .model import BuiltReport
 from .read import MAX_BYTES
+from .reference import AUTHORITIES_GRAPH, authorities_graph
 from .resources import themes_file
 from .stores import ReportEntry, Selection, Store
 from .vocab import ID, OKG, THEMES_GRAPH
@@ -230,8 +231,10 @@ def relink(store: Store, keys: list[str], jobs: int = 1) -> None:
             work[key] = reports
         else:
             store.drop(list(derived_names(key)))
-    if str(THEMES_GRAPH) not in names:
+    if str(THEMES_GRAPH) not in names:  # reference data: the theme scheme, and authorities, regions, neighbours
         store.put({str(THEMES_GRAPH): Graph().parse(themes_file(), format="turtle")})
+    if str(AUTHORITIES_GRAPH) not in names:
+        store.put({str(AUTHORITIES_GRAPH): authorities_graph()})
     order = sorted(work, key=lambda k: (-len(work[k]), k))  # biggest first: workers finish together
     inputs = ((key, store.triples(work[key], READS)) for key in order)
     for key, (links, follow) in _derive_all(inputs, jobs if len(order) > 1 else 1):

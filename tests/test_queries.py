@@ -24,7 +24,7 @@ def rows(data, name, **params):
 
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
-          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing"}  # one test below for each
+          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours"}  # one test below for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -120,9 +120,27 @@ def test_visit_timing(timing):
 
 
 def test_recommendation_timing(timing):
-    got = [(r["ordinal"], r["recommendation"], r["currentStatus"], r["firstAddressed"], r["monthsOpen"], r["neverFoundAddressed"])
+    got = [(r["ordinal"], r["recommendation"], r["currentStatus"], r["firstAddressed"], r["monthsOpen"])
            for r in rows(timing, "recommendation-timing", authority="Exampleshire")]
     assert got == [
-        ("1", "Supervision.", "Addressed", "2021-02-02", "23", "false"),  # partially at the focused visit first
-        ("2", "Pathway plans.", "NotAddressed", None, "23", "true"),  # open until the latest visit, Feb 2021
-        ("1", "Return interviews.", "Addressed", "2021-02-02", "3", "false")]
+        ("1", "Supervision.", "Addressed", "2021-02-02", "23"),  # partially at the focused visit first
+        ("2", "Pathway plans.", "NotAddressed", None, "23"),  # never found addressed: open until the latest visit
+        ("1", "Return interviews.", "Addressed", "2021-02-02", "3")]
+
+
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def neighbours(request):
+    from ofsted_kg.sparql import open_file
+
+    path = Path(__file__).resolve().parent / "fixtures" / "neighbours.trig"
+    return load(path) if request.param == "rdflib" else open_file(path)
+
+
+def test_neighbours(neighbours):
+    got = [(r["rank"], r["neighbour"], r["latestInspection"], r["latestGrade"], r["recommendations"],
+            r["addressed"], r["partially"], r["notAddressed"])
+           for r in rows(neighbours, "neighbours", authority="Exampleshire")]
+    assert got == [
+        ("0", "Exampleshire", "2022-05-09", "RequiresImprovement", "4", "1", "1", "1"),  # rec4 awaits follow-up
+        ("1", "Otherton", "2020-02-10", "Good", "1", "1", "0", "0"),  # the mentioned 2023 inspection is not read
+        ("2", "Thirdbury", None, None, None, None, None, None)]  # rank 1 of the previous listing is not shown

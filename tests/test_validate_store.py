@@ -66,3 +66,20 @@ def test_cross_report_checks_find_page_selectors_out_of_place():
     graph.parse(fixtures / "base.ttl")
     graph.parse(fixtures / "FragmentSelectorShape" / "conforming.ttl")
     assert check_store(MemoryStore(data)) == []
+
+
+def test_cross_report_checks_find_two_neighbours_at_one_rank(seed_build):
+    """queries/checks/neighbour-ranks.rq: the built reference graph passes; a second neighbour at rank 1 fails."""
+    from ofsted_kg.reference import AUTHORITIES_GRAPH
+
+    store = copy_store(seed_build)
+    assert check_store(store) == []
+    graph = store.fetch([str(AUTHORITIES_GRAPH)]).graph(AUTHORITIES_GRAPH)
+    clash = URIRef(f"{AUTHORITIES_GRAPH}/clash")
+    stockport = URIRef("https://w3id.org/ofsted-kg/id/authority/E08000007")
+    for p, o in ((OKG.neighbourOf, stockport), (OKG.neighbour, URIRef("https://w3id.org/ofsted-kg/id/authority/E08000003")),
+                 (OKG.rank, Literal(1)), (OKG.listing, OKG.CurrentNeighbours)):
+        graph.add((clash, p, o))
+    store.put({str(AUTHORITIES_GRAPH): graph})
+    problems = check_store(store)
+    assert [(p.shape, p.focus) for p in problems] == [("neighbour-ranks", str(stockport))], problems
