@@ -119,6 +119,7 @@ def test_stats_counts_the_graph(built):
     result = CliRunner().invoke(cli, ["stats", str(built)])
     assert result.exit_code == 0
     assert "recommendations                31" in result.output and "reports                        5" in result.output
+    assert "authorities                    3\n" in result.output  # those with reports, not the reference list
 
 
 def test_evaluate_prints_figures_and_errors(built):

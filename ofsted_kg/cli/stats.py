@@ -9,7 +9,7 @@ from .common import load_graph
 
 COUNTS = {
     "reports": "?x a okg:Report",
-    "authorities": "?x a okg:LocalAuthority",
+    "authorities": "?x a okg:LocalAuthority FILTER EXISTS { ?visit okg:authority ?x }",  # not the reference list
     "inspections": "?x a okg:Inspection FILTER NOT EXISTS { ?x okg:knownOnlyByReference true }",
     "focused visits": "?x a okg:FocusedVisit FILTER NOT EXISTS { ?x okg:knownOnlyByReference true }",
     "monitoring visits": "?x a okg:MonitoringVisit FILTER NOT EXISTS { ?x okg:knownOnlyByReference true }",
