@@ -25,28 +25,24 @@ GRADE_RANK = {"inadequate": 0, "requires-improvement": 1, "adequate": 1, "good":
 NO_RESTATEMENT = (0.0, 0.0, 0.0, 0.0)
 
 
-def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], parts: tuple,
-                  relevance: list[float] | None = None) -> list[float]:
+def link_features(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], parts: tuple) -> list[float]:
     """What the link decision weighs: the best and runner-up scores, the best finding's parts, how many
     findings compete, whether the item is the board's, and the later visit's kind (a focused visit looks at
-    a few topics only); with a fitted sentence-relevance model, how relevant its best sentences are
-    (:func:`ofsted_kg.relevance.reading`)."""
+    a few topics only)."""
     best = scored[0][1] if scored else 0.0
     second = scored[1][1] if len(scored) > 1 else 0.0
     return [best, second, best - second, *parts, math.log1p(len(scored)), sum(s >= 0.3 for _, s in scored) / 10,
-            float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit"),
-            *(relevance or [])]
+            float(rec.part == "LSCB"), float(later.kind == "focused-visit"), float(later.kind == "monitoring-visit")]
 
 
 def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: tuple | None,
-                    lexicon: Lexicon | None = None, read: list[float] | None = None) -> list[float]:
+                    lexicon: Lexicon | None = None) -> list[float]:
     """What the status decision weighs: the cue balance and weights, how mixed they are, movement,
     quantifiers, any explicit statement, and how well the evidence matched; then what the later visit says
     as a whole: its kind, its overall grade and judgements (an outstanding service has rarely left a
     recommendation unmet), and how closely one of its own recommendations restates this one (GUIDELINES.md:
     re-recommending the same thing marks it not addressed); and, with a fitted lexicon, what the words of the
-    sentences read say (:mod:`ofsted_kg.lexicon`); with a sentence-relevance model, the same words read
-    in proportion to how relevant each sentence is (``read``: :func:`ofsted_kg.relevance.reading_features`)."""
+    sentences read say (:mod:`ofsted_kg.lexicon`)."""
     positive, negative = verdict.positive, verdict.negative
     mixed = min(positive, negative) / max(positive, negative) if min(positive, negative) > 0 else 0.0
     moving = sum(c.startswith("±") for c in verdict.cues)
@@ -58,7 +54,7 @@ def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: t
     return [verdict.balance, math.log1p(positive), math.log1p(negative), mixed, math.log1p(moving), float(soft > 0),
             float(scant > 0), *explicit, best, float(later.kind == "focused-visit"), *(float(grade == k) for k in range(4)),
             later.judged if later.judged >= 0 else 1.5, float(later.judged >= 0), again[0], float(again[0] >= 0.4),
-            *again[1:], *(lexicon.features(verdict.sentences) if lexicon is not None else []), *(read or [])]
+            *again[1:], *(lexicon.features(verdict.sentences) if lexicon is not None else [])]
 
 
 def repeat_features(scored: list[tuple], n: int) -> list[float]:

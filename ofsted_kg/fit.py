@@ -13,7 +13,6 @@ the same recommendation at the same later visit.
 from __future__ import annotations
 
 import itertools
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,17 +20,15 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .classifier import Logistic, fit_logistic
+from .classifier import fit_logistic
 from .lexicon import Lexicon, fit_lexicon
 from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
 from .features import link_features, repeat_features, restated_by, status_features
 from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
                        ranked, restatements, unit_of)
 from .parameters import Parameters
-from .relevance import reading_features, scored_reading, sentence_rows
 from .status import Verdict, classify
 
-USE_RELEVANCE = os.environ.get("OKG_NO_RELEVANCE") is None  # experiment switch (temporary)
 STATUSES = tuple(sorted(ORDER, key=ORDER.get))  # not, partially, addressed: the status model's classes
 LINK_AT = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65]
 EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2, 0.28, 0.34, 0.4]}
@@ -61,23 +58,10 @@ class Case:
     gold_repeats: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     restated: Candidates = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)  # the gold's evidence quotes, with their status
-    gold_quotes: dict[tuple[URIRef, URIRef], list[str]] = field(default_factory=dict)  # folded, per gold link
-    sentences: dict[tuple[URIRef, URIRef], list] = field(default_factory=dict)  # relevance.sentence_rows, per pair
-    matrix: object = None  # the sentences' features as one numpy array, in the order of ``sentences``
 
     @cached_property
     def recs_by_iri(self) -> dict[URIRef, Item]:
         return {rec.iri: rec for rec in self.unit.recs}
-
-    @cached_property
-    def labelled(self) -> tuple[list[list[float]], list[str]]:
-        """The sentences of the best findings at each gold follow-up, labelled by whether the gold quotes them."""
-        rows, labels = [], []
-        for key, quotes in self.gold_quotes.items():
-            for _, text, x in self.sentences.get(key, []):
-                rows.append(x)
-                labels.append("quote" if _quoted(norm(text), quotes) else "none")
-        return rows, labels
 
     @cached_property
     def restated_by(self) -> dict[tuple[URIRef, URIRef], tuple]:
@@ -109,8 +93,6 @@ def prepare(data, gold: dict[str, list[dict]], base: Parameters) -> list[Case]:
                 case.parts[(rec.iri, later.iri)] = best_parts(rec, scored, unit)
         case.restated = restatements(unit.recs, unit.visits, unit.bm25, base)
         _map_gold(case, gold)
-        case.sentences = {key: sentence_rows(case.recs_by_iri[key[0]], scored, unit.bm25.idf)
-                          for key, scored in case.rankings.items() if key[0] in case.gold_current}
         cases.append(case)
     return cases
 
@@ -139,7 +121,6 @@ def _map_gold(case: Case, gold: dict[str, list[dict]]) -> None:
         quotes = [norm(q) for q in row["evidence_quotes"].split("|") if q.strip()]
         evidence = {f for f, text in findings.items() if any(q in text for q in quotes)}
         case.gold_links[(iri, later)] = (row["status"], evidence)
-        case.gold_quotes[(iri, later)] = case.gold_quotes.get((iri, later), []) + quotes
     for row in gold["repeats"]:
         if row["authority_gss"] == case.gss:
             a, b = rec_of(row["later_quote"]), rec_of(row["earlier_quote"])
@@ -147,42 +128,16 @@ def _map_gold(case: Case, gold: dict[str, list[dict]]) -> None:
                 case.gold_repeats.add((a, b))
 
 
-def reads_of(case: Case, model: Logistic | None) -> dict[tuple, tuple]:
-    """Every gold pair's sentences as the relevance ``model`` scores them (empty without a model); the
-    probabilities in one numpy product, as :meth:`Logistic.probabilities` gives them one by one."""
-    import numpy as np
-
-    if model is None:
-        return {}
-    if case.matrix is None:
-        case.matrix = np.asarray([x for rows in case.sentences.values() for _, _, x in rows] or [[0.0]], dtype=float)
-    w = np.asarray(model.weights)
-    z = (case.matrix - np.asarray(model.mean)) / np.asarray(model.scale) if case.matrix.shape[1] > 1 else None
-    probs = 1 / (1 + np.exp(-(z @ (w[1, :-1] - w[0, :-1]) + w[1, -1] - w[0, -1]))) if z is not None else []
-    out, at = {}, 0
-    for key, rows in case.sentences.items():
-        out[key] = scored_reading(rows, probs[at:at + len(rows)])
-        at += len(rows)
-    if os.environ.get("OKG_ORACLE"):
-        for key, quotes in case.gold_quotes.items():
-            if key in out:
-                out[key] = ([(1.0, q) for q in quotes], out[key][1])
-    return out
-
-
 def predict(case: Case, p: Parameters) -> tuple[dict[tuple, FollowUp], dict[URIRef, str], set[tuple]]:
     """Follow-ups, current statuses and repeats of one case under ``p`` (rankings from the cache)."""
     unit = case.unit
-    reads = reads_of(case, p.relevance_model)
     follow: dict[tuple, FollowUp] = {}
     current = {}
     for rec in unit.recs:
-        if rec.iri not in case.gold_current:
-            continue  # nothing to score it against
         mine = []
         for later in unit.later[rec.iri]:
             key = (rec.iri, later.iri)
-            fu = decide(rec, later, case.rankings[key], p, case.parts[key], case.restated_by.get(key), reads.get(key))
+            fu = decide(rec, later, case.rankings[key], p, case.parts[key], case.restated_by.get(key))
             if fu:
                 follow[(rec.iri, later.iri)] = fu
                 mine.append(fu)
@@ -258,12 +213,12 @@ def _pairs(cases: list[Case]):
                 yield case, recs[key[0]], later, key
 
 
-def _link_probabilities(cases: list[Case], p: Parameters, reads: dict[str, dict]) -> list[tuple[Case, tuple, float]]:
+def _link_probabilities(cases: list[Case], p: Parameters) -> list[tuple[Case, tuple, float]]:
     out = []
     for case, rec, later, key in _pairs(cases):
         scored = case.rankings[key]
         if scored:
-            x = link_features(rec, later, scored, case.parts[key], _relevance_of(reads, case, key))
+            x = link_features(rec, later, scored, case.parts[key])
             out.append((case, key, p.link_model.probabilities(x)["link"]))
     return out
 
@@ -286,23 +241,19 @@ def _retrieval(probs: list[tuple[Case, tuple, float]], gold: int, p: Parameters)
 
 def fit(cases: list[Case], base: Parameters) -> Parameters:
     """Stage by stage on ``cases``: the link model and its threshold for link F1 (evidence breaks ties),
-    then the status model on the gold pairs it links, then the repeat thresholds.  First of all the
-    sentence-relevance model, which both read: each case's pairs are read with one fitted without that case
-    (stacking), as the held-out authority's will be."""
-    relevance = _relevance(cases) if USE_RELEVANCE else None
-    reads = {c.gss: reads_of(c, _relevance([o for o in cases if o is not c])) for c in cases} if relevance else {}
+    then the status model on the gold pairs it links, then the repeat thresholds."""
     rows, labels = [], []
     for case, rec, later, key in _pairs(cases):
         if case.rankings[key]:
-            rows.append(link_features(rec, later, case.rankings[key], case.parts[key], _relevance_of(reads, case, key)))
+            rows.append(link_features(rec, later, case.rankings[key], case.parts[key]))
             labels.append("link" if key in case.gold_links else "none")
-    p = base.with_(link_model=fit_logistic(rows, labels, ("none", "link")), relevance_model=relevance)
-    probs = _link_probabilities(cases, p, reads)
+    p = base.with_(link_model=fit_logistic(rows, labels, ("none", "link")))
+    probs = _link_probabilities(cases, p)
     gold = sum(len(c.gold_links) for c in cases)
     grid = [p.with_(link_at=a, **dict(zip(sorted(EVIDENCE_GRID), v)))
             for a in LINK_AT for v in itertools.product(*(EVIDENCE_GRID[n] for n in sorted(EVIDENCE_GRID)))]
     p = max(grid, key=lambda q: (_retrieval(probs, gold, q), -q.link_at, -q.near_best, -q.evidence_floor))
-    p = _fit_status(cases, p, reads)
+    p = _fit_status(cases, p)
     rows, labels = [], []
     for case in cases:
         for later, scored in case.restated:
@@ -323,14 +274,12 @@ def _repeat_f1(cases: list[Case], p: Parameters) -> float:
     return _f1(found, gold, predicted)
 
 
-def _fit_status(cases: list[Case], p: Parameters, reads: dict[str, dict]) -> Parameters:
+def _fit_status(cases: list[Case], p: Parameters) -> Parameters:
     """The status model on the gold pairs the fitted link model links: for each cue setting and penalty,
     fit on those pairs and keep the one that gets most of them right.  The lexicon shipped with it is counted
     from every case's quotes, but each case's rows are read with one counted without that case (stacking):
     otherwise the model would learn to trust a lexicon that has seen the very sentences it reads."""
     lexicons = {case.gss: _lexicon([c for c in cases if c is not case]) for case in cases}
-    extras = {(case.gss, key): reading_features(read[0], lexicons[case.gss])
-              for case in cases for key, read in reads.get(case.gss, {}).items() if key in case.gold_links}
     best, best_right = p, -1
     for progress, explicit, l2 in itertools.product(*(STATUS_GRID[n] for n in ("progress_weight",
                                                                                 "explicit_needs_subject", "l2"))):
@@ -339,11 +288,9 @@ def _fit_status(cases: list[Case], p: Parameters, reads: dict[str, dict]) -> Par
         for case in cases:
             for key, (status, _) in case.gold_links.items():
                 later, again = _later(case, key), case.restated_by.get(key)
-                read = reads.get(case.gss, {}).get(key)
-                fu = decide(case.recs_by_iri[key[0]], later, case.rankings[key], q, case.parts[key], again, read)
+                fu = decide(case.recs_by_iri[key[0]], later, case.rankings[key], q, case.parts[key], again)
                 if fu:
-                    rows.append(status_features(fu.verdict, fu.evidence[0][1], later, again, lexicons[case.gss],
-                                                extras.get((case.gss, key))))
+                    rows.append(status_features(fu.verdict, fu.evidence[0][1], later, again, lexicons[case.gss]))
                     labels.append(status)
         if len(set(labels)) < 3:
             continue
@@ -352,24 +299,6 @@ def _fit_status(cases: list[Case], p: Parameters, reads: dict[str, dict]) -> Par
         if right > best_right:
             best, best_right = q.with_(status_model=model), right
     return best.with_(status_lexicon=_lexicon(cases))
-
-
-def _relevance(cases: list[Case]) -> Logistic | None:
-    """The sentence-relevance model: which sentences of the best findings at a gold follow-up the gold quotes."""
-    rows = [x for case in cases for x in case.labelled[0]]
-    labels = [y for case in cases for y in case.labelled[1]]
-    return fit_logistic(rows, labels, ("none", "quote"), steps=300) if "quote" in labels else None
-
-
-def _quoted(sentence: str, quotes: list[str]) -> bool:
-    """Whether a (folded) sentence is a gold quote: holds one, lies within one, or holds its opening."""
-    return any(q in sentence or (len(sentence) > 30 and sentence in q) or (len(q) > 40 and q[:40] in sentence)
-               for q in quotes if q)
-
-
-def _relevance_of(reads: dict[str, dict], case: Case, key: tuple) -> list[float] | None:
-    read = reads.get(case.gss, {}).get(key)
-    return read[1] if read else None
 
 
 def _lexicon(cases: list[Case]) -> Lexicon:

@@ -23,7 +23,6 @@ from rdflib.namespace import RDF, XSD
 from .extract_items import FRAMEWORK_TAG
 from .features import link_features, repeat_features, restated_by, status_features, visit_grades
 from .parameters import Parameters, load as load_parameters
-from .relevance import reading, reading_features, sentence_rows
 from .similarity import BM25, overlap, tokens
 from .status import Verdict, assess, sentences
 from .themes import matcher
@@ -234,8 +233,7 @@ def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings:
 
 def _decide_at(rec: Item, later: VisitInfo, unit: Unit, p: Parameters, restated: tuple | None) -> FollowUp | None:
     scored = ranked(rec, unit.by_visit[later.iri], unit, p)
-    read = reading(sentence_rows(rec, scored, unit.bm25.idf), p.relevance_model) if p.relevance_model else None
-    return decide(rec, later, scored, p, best_parts(rec, scored, unit), restated, read)
+    return decide(rec, later, scored, p, best_parts(rec, scored, unit), restated)
 
 
 def best_parts(rec: Item, scored: list[tuple[Item, float]], unit: Unit) -> tuple:
@@ -260,20 +258,18 @@ def ranked(rec: Item, candidates: list[Item], unit: Unit, p: Parameters) -> list
 
 
 def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Parameters,
-           parts: tuple | None = None, restated: tuple | None = None, read: tuple | None = None) -> FollowUp | None:
+           parts: tuple | None = None, restated: tuple | None = None) -> FollowUp | None:
     """The follow-up of ``rec`` at ``later`` from its ranked findings, or None when none speaks to it.
 
     With a fitted link model the decision is its probability against ``link_at`` (``parts``: the best
     finding's evidence parts); otherwise the best score against ``evidence_at``.  ``restated``: how closely
     a recommendation of ``later`` restates ``rec`` (:func:`~ofsted_kg.features.restated_by`), which the status
-    model weighs; ``read``: the sentences scored by the relevance model, with its link features
-    (:func:`~ofsted_kg.relevance.reading`), which both models read when the parameters have one."""
+    model weighs."""
     if not scored:
         return None
     link_probability = None
     if p.link_model is not None:
-        x = link_features(rec, later, scored, parts or (0,) * 5, read[1] if read else None)
-        link_probability = p.link_model.probabilities(x)["link"]
+        link_probability = p.link_model.probabilities(link_features(rec, later, scored, parts or (0,) * 5))["link"]
         if link_probability < p.link_at:
             return None
     elif scored[0][1] < p.evidence_at:
@@ -285,9 +281,7 @@ def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Par
     verdict = assess([f.text for f, _ in evidence], relevant, p)
     certainty = 1.0 if verdict.explicit else min(1.0, abs(verdict.balance - 0.5) * 2 + 0.2)
     if p.status_model is not None:
-        extra = reading_features(read[0], p.status_lexicon) if read else None
-        verdict.status, certainty = p.status_model.predict(status_features(verdict, best, later, restated,
-                                                                           p.status_lexicon, extra))
+        verdict.status, certainty = p.status_model.predict(status_features(verdict, best, later, restated, p.status_lexicon))
     strength = link_probability if link_probability is not None else min(1.0, best / (2 * p.evidence_at))
     confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})

@@ -45,8 +45,6 @@ class Parameters:
     evidence_floor: float = 0.34  # evidence beyond the best must score at least this
     status_model: Logistic | None = None  # classes: the three statuses, over followup.status_features
     status_lexicon: Lexicon | None = None  # word and word-pair likelihoods of the gold's evidence quotes by status
-    relevance_model: Logistic | None = None  # classes ('none', 'quote') over relevance.sentence_rows: which
-                                             # sentences the link and status models read, and how much
     repeat_model: Logistic | None = None  # classes ('none', 'repeat') over followup.repeat_features; repeat_at
                                           # is then the probability that keeps a candidate
 
@@ -55,7 +53,7 @@ class Parameters:
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        for name in ("link_model", "status_model", "repeat_model", "relevance_model"):
+        for name in ("link_model", "status_model", "repeat_model"):
             model = getattr(self, name)
             out[name] = model.as_dict() if model is not None else None
         out["status_lexicon"] = self.status_lexicon.as_dict() if self.status_lexicon is not None else None
@@ -80,7 +78,7 @@ def from_dict(values: dict) -> Parameters:
     if unknown:
         raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
     values = dict(values)
-    for name in ("link_model", "status_model", "repeat_model", "relevance_model"):
+    for name in ("link_model", "status_model", "repeat_model"):
         if values.get(name) is not None:
             values[name] = Logistic.from_dict(values[name])
     if values.get("status_lexicon") is not None:
