@@ -22,6 +22,12 @@ from .vocab import ID, OKG, ORG, STATS, authority_iri
 
 AUTHORITIES_GRAPH = ID["graph/authorities"]
 REGIONS = ID["region"]
+# The nine English regions, ONS codes (RGN22).  The lookup gives code and name per row; its names agree across
+# its two name columns and its letter codes, but two rows carry another region's code (Buckinghamshire
+# E12000004, Gloucestershire E12000003), so the region is read from the name.
+REGIONS_BY_NAME = {"North East": "E12000001", "North West": "E12000002", "Yorkshire and The Humber": "E12000003",
+                   "East Midlands": "E12000004", "West Midlands": "E12000005", "East of England": "E12000006",
+                   "London": "E12000007", "South East": "E12000008", "South West": "E12000009"}
 LISTINGS = {"stat_neighbours": OKG.CurrentNeighbours, "stat_neighbours_previous": OKG.PreviousNeighbours}
 
 
@@ -66,15 +72,17 @@ def _authority(g: Graph, row: dict[str, str]) -> URIRef:
     g.add((node, RDF.type, ORG.Organization))
     g.add((node, RDFS.label, Literal(row["local_authority_ons_name"])))
     g.add((node, OKG.gssCode, Literal(row["la_code_new"])))
-    if row["rgn22cd"].startswith("E12"):
-        region = ID[f"region/{row['rgn22cd']}"]
+    name = next((n for n in REGIONS_BY_NAME if n.casefold() == row["rgn22nm"].strip().casefold()), None)
+    if name:
+        code = REGIONS_BY_NAME[name]
+        region = ID[f"region/{code}"]
         g.add((node, OKG.inRegion, region))
         g.add((region, RDF.type, OKG.Region))
         g.add((region, RDF.type, SKOS.Concept))
         g.add((region, SKOS.inScheme, REGIONS))
-        g.add((region, SKOS.prefLabel, Literal(row["rgn22nm"], lang="en")))
-        g.add((region, SKOS.notation, Literal(row["rgn22cd"])))
-        g.add((region, OWL.sameAs, STATS[row["rgn22cd"]]))
+        g.add((region, SKOS.prefLabel, Literal(name, lang="en")))
+        g.add((region, SKOS.notation, Literal(code)))
+        g.add((region, OWL.sameAs, STATS[code]))
     return node
 
 

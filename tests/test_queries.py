@@ -24,7 +24,7 @@ def rows(data, name, **params):
 
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
-          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours"}  # one test below for each
+          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours", "regions"}  # one test below for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -144,3 +144,26 @@ def test_neighbours(neighbours):
         ("0", "Exampleshire", "2022-05-09", "RequiresImprovement", "4", "1", "1", "1"),  # rec4 awaits follow-up
         ("1", "Otherton", "2020-02-10", "Good", "1", "1", "0", "0"),  # the mentioned 2023 inspection is not read
         ("2", "Thirdbury", None, None, None, None, None, None)]  # rank 1 of the previous listing is not shown
+
+
+def test_regions(neighbours):
+    got = [(r["region"], r["code"], r["authorities"], r["withReports"], r["recommendations"], r["addressed"],
+            r["partially"], r["notAddressed"]) for r in rows(neighbours, "regions")]
+    assert got == [
+        ("London", "E12000007", "1", "0", "0", "0", "0", "0"),  # Thirdbury has no report: zeros, not no row
+        ("North West", "E12000002", "2", "2", "5", "2", "1", "1")]  # rec4 awaits follow-up
+
+
+def test_reference_graph_regions_are_the_nine_and_read_from_the_name():
+    """Every authority in one of England's nine regions; where the lookup's code and name disagree
+    (Buckinghamshire is given E12000004, the East Midlands code, beside the name South East) the name wins."""
+    from rdflib.namespace import SKOS
+
+    from ofsted_kg.reference import authorities_graph
+    from ofsted_kg.vocab import OKG
+
+    g = authorities_graph()
+    regions = {str(r): str(g.value(r, SKOS.notation)) for r in set(g.objects(None, OKG.inRegion))}
+    assert len(regions) == 9 and all(len(set(g.objects(r, SKOS.prefLabel))) == 1 for r in set(g.objects(None, OKG.inRegion)))
+    bucks = next(a for a in g.subjects(OKG.gssCode, None) if str(g.value(a, OKG.gssCode)) == "E06000060")
+    assert regions[str(g.value(bucks, OKG.inRegion))] == "E12000008"

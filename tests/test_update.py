@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from ofsted_kg.build import build, collect, make_reports
@@ -79,3 +79,23 @@ def test_a_build_that_dies_part_way_keeps_what_it_stored_and_the_next_one_finish
         assert len(again.built) == 2 and len(again.unchanged) == 3
         assert PENDING not in store.graph_names() and pending(store) == set()
         assert canonical_nquads(store.fetch(store.graph_names())) == canonical_nquads(build([SAMPLES], jobs=1).dataset)
+
+
+def test_a_store_built_by_an_older_version_gets_the_current_reference_graph(tmp_path):
+    from rdflib import URIRef
+
+    from ofsted_kg.reference import AUTHORITIES_GRAPH, authorities_graph
+    from ofsted_kg.update import relink
+    from ofsted_kg.vocab import OKG
+
+    with OxigraphStore(tmp_path / "store", write=True) as store:
+        build([SAMPLES], jobs=1, store=store)
+        old = Graph()
+        old.add((URIRef("https://w3id.org/ofsted-kg/id/region/E12000004"), OKG.rank, Literal(1)))  # stale content, no hash
+        store.put({str(AUTHORITIES_GRAPH): old})
+        relink(store, [])
+        stored = store.fetch([str(AUTHORITIES_GRAPH)]).graph(AUTHORITIES_GRAPH)
+        current = authorities_graph()
+        assert len(stored) == len(current) + 1 and all(t in stored for t in current)
+        relink(store, [])  # unchanged: not written again (same triples either way)
+        assert len(store.fetch([str(AUTHORITIES_GRAPH)]).graph(AUTHORITIES_GRAPH)) == len(stored)
