@@ -11,6 +11,8 @@ in which listing) because an RDF property alone cannot keep the DfE's order, clo
 from __future__ import annotations
 
 import csv
+import hashlib
+from functools import lru_cache
 from importlib import resources
 
 from rdflib import Graph, Literal, URIRef
@@ -64,6 +66,17 @@ def former_codes(rows: list[dict[str, str]], gss_of_dfe: dict[str, str]) -> set[
             if new and old != new:
                 pairs.add((old, new))
     return pairs
+
+
+@lru_cache(maxsize=1)
+def stamped_authorities_graph() -> tuple[str, Graph]:
+    """(SHA-256 of the reference graph's triples, the graph with that digest recorded on itself), built once
+    per process: every re-link checks the store holds it, and an added report must not pay for rebuilding it.
+    Shared: callers must not change the graph."""
+    graph = authorities_graph()
+    digest = hashlib.sha256("".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}\n" for s, p, o in graph)).encode()).hexdigest()
+    graph.add((AUTHORITIES_GRAPH, OKG.contentSha256, Literal(digest)))
+    return digest, graph
 
 
 def _authority(g: Graph, row: dict[str, str]) -> URIRef:

@@ -33,7 +33,7 @@ from .followup import derive_follow_through
 from .link import derive_links
 from .model import BuiltReport
 from .read import MAX_BYTES
-from .reference import AUTHORITIES_GRAPH, authorities_graph
+from .reference import AUTHORITIES_GRAPH, stamped_authorities_graph
 from .resources import themes_file
 from .stores import ReportEntry, Selection, Store
 from .vocab import ID, OKG, THEMES_GRAPH
@@ -233,22 +233,19 @@ def relink(store: Store, keys: list[str], jobs: int = 1) -> None:
             store.drop(list(derived_names(key)))
     if str(THEMES_GRAPH) not in names:  # reference data: the theme scheme, and authorities, regions, neighbours
         store.put({str(THEMES_GRAPH): Graph().parse(themes_file(), format="turtle")})
-    _refresh(store, AUTHORITIES_GRAPH, authorities_graph())
+    _refresh(store, AUTHORITIES_GRAPH, *stamped_authorities_graph())
     order = sorted(work, key=lambda k: (-len(work[k]), k))  # biggest first: workers finish together
     inputs = ((key, store.triples(work[key], READS)) for key in order)
     for key, (links, follow) in _derive_all(inputs, jobs if len(order) > 1 else 1):
         store.put(dict(zip(derived_names(key), (links, follow))))
 
 
-def _refresh(store: Store, name: URIRef, graph: Graph) -> None:
+def _refresh(store: Store, name: URIRef, digest: str, graph: Graph) -> None:
     """Write a reference graph unless the store holds this very content (its SHA-256, recorded in the graph):
     a store built by an older version gets the package's current reference data at its next build."""
-    digest = hashlib.sha256("".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}\n" for s, p, o in graph)).encode()).hexdigest()
     rows = store.select("SELECT ?sha WHERE { GRAPH ?g { ?g okg:contentSha256 ?sha } } LIMIT 1", {"g": name})[1]
-    if rows and str(rows[0]["sha"]) == digest:
-        return
-    graph.add((name, OKG.contentSha256, Literal(digest)))
-    store.put({str(name): graph})
+    if not (rows and str(rows[0]["sha"]) == digest):
+        store.put({str(name): graph})
 
 
 def _derive_all(inputs: Iterator[tuple[str, bytes]], jobs: int) -> Iterator[tuple[str, tuple[bytes, bytes]]]:
