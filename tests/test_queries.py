@@ -24,7 +24,8 @@ def rows(data, name, **params):
 
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
-          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours", "regions"}  # one test below for each
+          "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours", "regions",
+          "time-to-address", "themes-by-year", "persistent-runs"}  # one test below, or in tests/test_national.py, for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -138,20 +139,20 @@ def neighbours(request):
 
 def test_neighbours(neighbours):
     got = [(r["rank"], r["neighbour"], r["latestInspection"], r["latestGrade"], r["recommendations"],
-            r["addressed"], r["partially"], r["notAddressed"])
+            r["addressed"], r["partially"], r["notAddressed"], r["repeated"])
            for r in rows(neighbours, "neighbours", authority="Exampleshire")]
     assert got == [
-        ("0", "Exampleshire", "2022-05-09", "RequiresImprovement", "4", "1", "1", "1"),  # rec4 awaits follow-up
-        ("1", "Otherton", "2020-02-10", "Good", "1", "1", "0", "0"),  # the mentioned 2023 inspection is not read
-        ("2", "Thirdbury", None, None, None, None, None, None)]  # rank 1 of the previous listing is not shown
+        ("0", "Exampleshire", "2022-05-09", "RequiresImprovement", "4", "1", "1", "1", "1"),  # rec4 awaits follow-up
+        ("1", "Otherton", "2020-02-10", "Good", "1", "1", "0", "0", "0"),  # the mentioned 2023 inspection is not read
+        ("2", "Thirdbury", None, None, None, None, None, None, None)]  # rank 1 of the previous listing is not shown
 
 
 def test_regions(neighbours):
     got = [(r["region"], r["code"], r["authorities"], r["withReports"], r["recommendations"], r["addressed"],
-            r["partially"], r["notAddressed"]) for r in rows(neighbours, "regions")]
+            r["partially"], r["notAddressed"], r["repeated"]) for r in rows(neighbours, "regions")]
     assert got == [
-        ("London", "E12000007", "1", "0", "0", "0", "0", "0"),  # Thirdbury has no report: zeros, not no row
-        ("North West", "E12000002", "2", "2", "5", "2", "1", "1")]  # rec4 awaits follow-up
+        ("London", "E12000007", "1", "0", "0", "0", "0", "0", "0"),  # Thirdbury has no report: zeros, not no row
+        ("North West", "E12000002", "2", "2", "5", "2", "1", "1", "1")]  # rec4 awaits follow-up; rec3 restates rec1  # rec4 awaits follow-up
 
 
 def test_reference_graph_regions_are_the_nine_and_read_from_the_name():

@@ -21,6 +21,7 @@ VERBS = {  # verb -> "module:command", in the order --help lists them
     "evaluate": "evaluate:evaluate_command",
     "explain": "explain:explain_command",
     "report": "report:report_command",
+    "time-to-address": "time_to_address:time_to_address_command",
     "remove": "remove:remove_command",
     "graph": "graph:graph_command",
     "serve": "serve:serve_command",
