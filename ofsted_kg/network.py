@@ -185,19 +185,16 @@ def layout(graph: nx.DiGraph) -> tuple[dict[str, tuple[float, float]], list[str]
 
 def picture_bytes(graph: nx.DiGraph, fmt: str, title: str = "") -> bytes:
     """An SVG or PNG drawing: same graph, same bytes (fixed layout, SVG hash salt, no date stamp)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
+
+    from .charts import figure, save
 
     pos, dates, centres = layout(graph)
     labelled = graph.number_of_nodes() <= LABEL_LIMIT
     rows = 1 - min((y for _, y in pos.values()), default=0)
     col_w, row_h = (3.8, 0.17) if labelled else (0.12, 0.035)
     size = (min(max(len(dates) * col_w + 3, 9), 80), min(max(rows * row_h + 2, 6), 80))
-    with matplotlib.rc_context({"svg.hashsalt": "ofsted-kg", "svg.fonttype": "none", "font.size": 8}):
-        fig = Figure(figsize=size)
-        FigureCanvasAgg(fig)
+    with figure(*size, font_size=8) as fig:
         ax = fig.add_subplot()
         for relation, (colour, style, _) in EDGES.items():
             lines = [(pos[u], pos[v]) for u, v, r in graph.edges(data="relation") if r == relation]
@@ -215,10 +212,7 @@ def picture_bytes(graph: nx.DiGraph, fmt: str, title: str = "") -> bytes:
                             fontsize=6, va="center", zorder=3)
         style_axes(ax, dates, centres, title or "Recommendation follow-through", labelled)
         ax.legend(handles=legend_handles(), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight", dpi=100)
-    return buffer.getvalue()
+        return save(fig, fmt)
 
 
 def style_axes(ax, dates: list[str], centres: dict[str, float], title: str, labelled: bool) -> None:

@@ -18,6 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .authority_arg import UnknownAuthority, choose, from_rows
 from .files import FolderError, check_replaceable, output_folder, replace_folder
+from .national import National, Row
+from .survival import FRAMEWORK_LABEL
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_fields, page_name, timeline, years)
 from .tables import Table
@@ -40,7 +42,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("ofsted_kg", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(STATUS_ORDER=STATUS_ORDER, STATUS_LABEL=STATUS_LABEL, STATUS_MARK=STATUS_MARK,
-                       KIND_LABEL=KIND_LABEL, GRADE_LABEL=GRADE_LABEL, REC_KIND_LABEL=REC_KIND_LABEL, timeline=timeline, years=years)
+                       KIND_LABEL=KIND_LABEL, FRAMEWORK_LABEL=FRAMEWORK_LABEL, GRADE_LABEL=GRADE_LABEL,
+                       REC_KIND_LABEL=REC_KIND_LABEL, timeline=timeline, years=years, bars=bars)
     return env
 
 
@@ -55,21 +58,57 @@ def select_authorities(authorities: list[Authority], wanted: str | None, visits:
     return [a for a in authorities if a.iri in keep]
 
 
-def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "") -> Site:
-    """Write index, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
+@dataclass(frozen=True)
+class Views:
+    """What the site shows beyond the tables: the national page and each authority's comparison (by name)."""
+
+    national: National | None = None
+    comparisons: dict[str, list[Row]] | None = None
+
+
+def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "",
+                views: Views = Views()) -> Site:
+    """Write index, national, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
     try:
         check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
     except FolderError as exc:
         raise ReportError(str(exc)) from exc
     authorities = select_authorities(build_authorities(tables), authority, tables["visits"].rows)
     env = environment()
-    pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title)}
+    national = views.national
+    pages: dict[str, str | bytes] = {"index.html": env.get_template("index.html").render(
+        authorities=authorities, title=title, national=national)}
+    if national is not None:
+        pages["national.html"] = env.get_template("national.html").render(n=national, title=title, pages=_pages(authorities))
+        pages.update({chart.file: chart.svg for chart in national.charts})
+    compared = views.comparisons or {}
     for item in authorities:
-        pages[f"authority/{item.page}.html"] = env.get_template("authority.html").render(a=item, title=title)
+        pages[f"authority/{item.page}.html"] = env.get_template("authority.html").render(
+            a=item, title=title, compared=compared.get(item.name, []), pages=_pages(authorities))
     for name, report in _reports(tables, {a.iri for a in authorities}).items():
         pages[f"reports/{name}.html"] = env.get_template("report.html").render(r=report, title=title)
     _write_atomically(folder, pages)
-    return Site(folder, len(authorities), len(pages))
+    return Site(folder, len(authorities), sum(name.endswith(".html") for name in pages))
+
+
+def bars(rows: list[Row], width: int = 560) -> list[dict]:
+    """Stacked-bar segments (x, width, status) per comparison row: addressed, partially, not, then the rest."""
+    result = []
+    for row in rows:
+        x, parts = 0.0, []
+        for status, n in (("Addressed", row.addressed), ("PartiallyAddressed", row.partially),
+                          ("NotAddressed", row.not_addressed), ("Other", row.other)):
+            w = width * row.share(n)
+            if w > 0:
+                parts.append({"x": round(x, 1), "w": round(w, 1), "status": status, "n": n})
+            x += w
+        result.append({"row": row, "parts": parts})
+    return result
+
+
+def _pages(authorities: list[Authority]) -> dict[str, str]:
+    """Authority name -> its page's file stem, for links between authorities that are both in the site."""
+    return {a.name: a.page for a in authorities}
 
 
 def _reports(tables: dict[str, Table], keep: set[str]) -> dict[str, dict]:
@@ -89,12 +128,12 @@ def _reports(tables: dict[str, Table], keep: set[str]) -> dict[str, dict]:
     return {page_name(iri): r for iri, r in sorted(reports.items())}
 
 
-def _write_atomically(folder: Path, pages: dict[str, str]) -> None:
+def _write_atomically(folder: Path, pages: dict[str, str | bytes]) -> None:
     def fill(staging: Path) -> None:
-        for name, html in pages.items():
+        for name, content in pages.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         static = Path(__file__).parent / "templates" / "static"
         for name in STATIC:
             shutil.copyfile(static / name, staging / name)

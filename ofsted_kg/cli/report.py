@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..authority_arg import FORMS
-from ..report import ReportError, render_site
+from ..national import comparisons, national
+from ..report import ReportError, Views, render_site
 from ..tables import read_tables
 from .common import count, open_engine
 
@@ -20,11 +21,14 @@ from .common import count, open_engine
 @click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
 def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
-    """Write an HTML site for GRAPH: index, one page per authority, one per source report. Open DIR/index.html."""
+    """Write an HTML site for GRAPH: index, national page, one page per authority, one per source report.
+    Open DIR/index.html."""
     started = time.perf_counter()
-    tables = read_tables(open_engine(graph))
+    engine = open_engine(graph)
+    tables = read_tables(engine)
+    views = Views(national(engine), comparisons(engine, tables["visits"]))
     try:
-        site = render_site(tables, output, authority, title)
+        site = render_site(tables, output, authority, title, views)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {count(site.pages, 'page')} for {count(site.authorities, 'authority', 'authorities')} "
