@@ -109,15 +109,22 @@ def timing(request):
 
 def test_visit_timing(timing):
     got = [(r["authority"], r["start"], r["kind"], r["previousVisit"], r["monthsSincePreviousVisit"],
-            r["previousInspection"], r["monthsSincePreviousInspection"], r["daysToPublication"])
+            r["previousInspection"], r["monthsSincePreviousInspection"], r["previousFocusedVisit"],
+            r["monthsSincePreviousFocusedVisit"], r["previousMonitoringVisit"], r["monthsSincePreviousMonitoringVisit"],
+            r["daysToPublication"])
            for r in rows(timing, "visit-timing")]
     assert got == [
         # a mention of an earlier inspection (2017) counts as a previous visit; 15 March -> 26 April: 42 days
-        ("Exampleshire", "2019-03-04", "Inspection", "2017-06-01", "21", "2017-06-01", "21", "42"),
-        ("Exampleshire", "2020-11-10", "FocusedVisit", "2019-03-04", "20", "2019-03-04", "20", "34"),
-        ("Exampleshire", "2021-02-02", "MonitoringVisit", "2020-11-10", "3", "2019-03-04", "23", None),
-        ("Otherton", "2020-02-10", "Inspection", None, None, None, None, "14")]  # 29 February 2020 counted
-    assert [r["start"] for r in rows(timing, "visit-timing", authority="Otherton")] == ["2020-02-10"]
+        ("Exampleshire", "2019-03-04", "Inspection", "2017-06-01", "21", "2017-06-01", "21", None, None, None, None, "42"),
+        ("Exampleshire", "2020-11-10", "FocusedVisit", "2019-03-04", "20", "2019-03-04", "20", None, None, None, None, "34"),
+        ("Exampleshire", "2021-02-02", "MonitoringVisit", "2020-11-10", "3", "2019-03-04", "23", "2020-11-10", "3",
+         None, None, None),
+        ("Otherton", "2020-02-10", "Inspection", None, None, None, None, None, None, None, None, "14"),  # 29 Feb counted
+        ("Otherton", "2020-08-03", "MonitoringVisit", "2020-02-10", "6", "2020-02-10", "6", None, None, None, None, None),
+        ("Otherton", "2020-10-05", "MonitoringVisit", "2020-08-03", "2", "2020-02-10", "8", None, None, "2020-08-03", "2",
+         None)]
+    assert [r["start"] for r in rows(timing, "visit-timing", authority="Otherton")] == [
+        "2020-02-10", "2020-08-03", "2020-10-05"]
 
 
 def test_recommendation_timing(timing):
