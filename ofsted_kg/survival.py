@@ -66,11 +66,7 @@ def subjects(engine: Engine, authority: str | None = None) -> list[Subject]:
         if row["theme"]:
             item["themes"].add(row["theme"])
     return [Subject(iri, item["framework"] or "", tuple(sorted(item["themes"])), int(item["months"]),
-                    _true(item["addressed"])) for iri, item in sorted(merged.items())]
-
-
-def _true(value: object) -> bool:
-    return value is True or str(value).lower() == "true"
+                    item["firstAddressed"] is not None) for iri, item in sorted(merged.items())]
 
 
 def groups(records: list[Subject], by: str) -> dict[str, list[Subject]]:

@@ -32,18 +32,18 @@ def test_time_to_address_rows(national):
     the 2024 inspection is only mentioned); r51 and q3 were made at their authority's latest visit: left out."""
     got = [(r[0], r[1].removeprefix(ID), r[2], r[3], r[4], r[5], r[6]) for r in rows(national, "time-to-address")]
     assert got == [
-        ("Exampleshire", "r11", "SIF", "Assessments", "2014-01-13", "true", "52"),  # Jan 2014 -> May 2018
-        ("Exampleshire", "r11", "SIF", "Supervision", "2014-01-13", "true", "52"),
-        ("Exampleshire", "r12", "SIF", "Assessments", "2014-01-13", "false", "101"),  # Jan 2014 -> Jun 2022
-        ("Exampleshire", "r21", "SIF", "Care leavers", "2016-03-07", "true", "75"),  # partially first, then addressed
-        ("Exampleshire", "r21", "SIF", "Supervision", "2016-03-07", "true", "75"),
-        ("Exampleshire", "r22", "SIF", "Assessments", "2016-03-07", "false", "75"),
-        ("Exampleshire", "r31", "ILACS", "Care leavers", "2018-05-14", "false", "49"),
-        ("Exampleshire", "r31", "ILACS", "Supervision", "2018-05-14", "false", "49"),
-        ("Exampleshire", "r32", "ILACS", "Assessments", "2018-05-14", "true", "21"),  # May 2018 -> Feb 2020
-        ("Exampleshire", "r41", "ILACS", "Care leavers", "2020-02-03", "true", "28"),
-        ("Otherton", "q1", "SIF", "Supervision", "2015-01-12", "true", "49"),
-        ("Otherton", "q2", "ILACS", "Supervision", "2019-02-04", "false", "25")]
+        ("Exampleshire", "r11", "SIF", "Assessments", "2014-01-13", "2018-05-14", "52"),  # Jan 2014 -> May 2018
+        ("Exampleshire", "r11", "SIF", "Supervision", "2014-01-13", "2018-05-14", "52"),
+        ("Exampleshire", "r12", "SIF", "Assessments", "2014-01-13", None, "101"),  # Jan 2014 -> Jun 2022
+        ("Exampleshire", "r21", "SIF", "Care leavers", "2016-03-07", "2022-06-06", "75"),  # partially first, then addressed
+        ("Exampleshire", "r21", "SIF", "Supervision", "2016-03-07", "2022-06-06", "75"),
+        ("Exampleshire", "r22", "SIF", "Assessments", "2016-03-07", None, "75"),
+        ("Exampleshire", "r31", "ILACS", "Care leavers", "2018-05-14", None, "49"),
+        ("Exampleshire", "r31", "ILACS", "Supervision", "2018-05-14", None, "49"),
+        ("Exampleshire", "r32", "ILACS", "Assessments", "2018-05-14", "2020-02-03", "21"),  # May 2018 -> Feb 2020
+        ("Exampleshire", "r41", "ILACS", "Care leavers", "2020-02-03", "2022-06-06", "28"),
+        ("Otherton", "q1", "SIF", "Supervision", "2015-01-12", "2019-02-04", "49"),
+        ("Otherton", "q2", "ILACS", "Supervision", "2019-02-04", None, "25")]
     assert {r[0] for r in rows(national, "time-to-address", authority="Otherton")} == {"Otherton"}
 
 
