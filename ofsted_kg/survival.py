@@ -65,8 +65,15 @@ def subjects(engine: Engine, authority: str | None = None) -> list[Subject]:
         item = merged.setdefault(row["recommendation"], {**row, "themes": set()})
         if row["theme"]:
             item["themes"].add(row["theme"])
-    return [Subject(iri, item["framework"] or "", tuple(sorted(item["themes"])), int(item["months"]),
+    return [Subject(iri, item["framework"] or "", tuple(sorted(item["themes"])), months(item["visitStart"], item["until"]),
                     item["firstAddressed"] is not None) for iri, item in sorted(merged.items())]
+
+
+def months(start: object, until: object) -> int:
+    """Calendar months from one date's month to another's ('2019-03-04' to '2019-05-01' is 2), read from the text:
+    a visit known only by a mention has just a year and month."""
+    a, b = str(start), str(until)
+    return 12 * (int(b[:4]) - int(a[:4])) + int(b[5:7]) - int(a[5:7])
 
 
 def groups(records: list[Subject], by: str) -> dict[str, list[Subject]]:

@@ -11,7 +11,7 @@ from ofsted_kg.cli.main import cli
 from ofsted_kg.query import find_query, run
 from ofsted_kg.sparql import open_file
 from ofsted_kg.store import load
-from ofsted_kg.survival import Subject, estimate, estimates, groups, subjects
+from ofsted_kg.survival import Subject, estimate, estimates, groups, months, subjects
 
 NATIONAL = Path(__file__).resolve().parent / "fixtures" / "national.trig"
 ID = "https://w3id.org/ofsted-kg/id/"
@@ -28,9 +28,11 @@ def rows(engine, name, **params) -> list[tuple]:
 
 
 def test_time_to_address_rows(national):
-    """Months to the first visit that found it addressed, else to the latest visit read from a report (June 2022:
-    the 2024 inspection is only mentioned); r51 and q3 were made at their authority's latest visit: left out."""
-    got = [(r[0], r[1].removeprefix(ID), r[2], r[3], r[4], r[5], r[6]) for r in rows(national, "time-to-address")]
+    """Until the first visit that found it addressed, else the latest visit read from a report (June 2022: the
+    2024 inspection is only mentioned); r51 and q3 were made at their authority's latest visit: left out.  The
+    last number is the months between (counted by hand), from survival.months."""
+    got = [(r[0], r[1].removeprefix(ID), r[2], r[3], r[4], r[5], str(months(r[4], r[6])))
+           for r in rows(national, "time-to-address")]
     assert got == [
         ("Exampleshire", "r11", "SIF", "Assessments", "2014-01-13", "2018-05-14", "52"),  # Jan 2014 -> May 2018
         ("Exampleshire", "r11", "SIF", "Supervision", "2014-01-13", "2018-05-14", "52"),
@@ -98,6 +100,11 @@ def test_kaplan_meier_by_framework_worked_by_hand(national):
     assert ilacs.within == {12: 0.0, 24: 0.25, 36: 0.625, 60: None}
     assert ilacs.lower[60] is None and ilacs.lower[36] <= 0.625 <= ilacs.upper[36]
     assert [p for p in sif.curve if p[0] in (49.0, 52.0, 75.0)] == [(49.0, 0.2), (52.0, 0.4), (75.0, 0.6)]
+
+
+def test_months_are_calendar_months_read_from_the_text():
+    assert months("2019-03-04", "2019-05-01") == 2 and months("2019-12-31", "2020-01-01") == 1
+    assert months("2014-01-13", "2022-06") == 101  # a mention: year and month only
 
 
 def test_censored_recommendations_are_not_counted_as_failures():
