@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .authority_arg import UnknownAuthority, choose, from_rows
+from .diff import Changes
 from .files import FolderError, check_replaceable, output_folder, replace_folder
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_fields, page_name, timeline, years)
@@ -55,19 +56,25 @@ def select_authorities(authorities: list[Authority], wanted: str | None, visits:
     return [a for a in authorities if a.iri in keep]
 
 
-def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "") -> Site:
-    """Write index, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
+def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "",
+                changes: Changes | None = None) -> Site:
+    """Write index, authority and report pages for ``tables`` into ``folder``, atomically replaced; with
+    ``changes`` (``report --changes-since``) also changes.html, linked from the index."""
     try:
         check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
     except FolderError as exc:
         raise ReportError(str(exc)) from exc
     authorities = select_authorities(build_authorities(tables), authority, tables["visits"].rows)
     env = environment()
-    pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title)}
+    pages = {"index.html": env.get_template("index.html").render(authorities=authorities, title=title, changes=changes)}
     for item in authorities:
         pages[f"authority/{item.page}.html"] = env.get_template("authority.html").render(a=item, title=title)
     for name, report in _reports(tables, {a.iri for a in authorities}).items():
         pages[f"reports/{name}.html"] = env.get_template("report.html").render(r=report, title=title)
+    if changes is not None:  # what changed since an earlier build (ofsted_kg.diff), for this site's authorities
+        shown = changes.only({a.iri for a in authorities}) if authority else changes
+        pages["changes.html"] = env.get_template("changes.html").render(
+            changes=shown, pages={a.iri: a.page for a in authorities}, page_name=page_name, title=title)
     _write_atomically(folder, pages)
     return Site(folder, len(authorities), len(pages))
 

@@ -22,6 +22,7 @@ VERBS = {  # verb -> "module:command", in the order --help lists them
     "explain": "explain:explain_command",
     "report": "report:report_command",
     "remove": "remove:remove_command",
+    "diff": "diff:diff_command",
     "graph": "graph:graph_command",
     "serve": "serve:serve_command",
 }
