@@ -136,7 +136,7 @@ class Side:
     def of(cls, tables: dict[str, Table]) -> Side:
         rows = {item.table: {item.key(r): r for r in tables[item.table].rows} for item in ITEMS}
         evidence: dict[str, list[str]] = {}
-        for row in tables["evidence"].rows:  # already primary first, then in report order
+        for row in sorted(tables["evidence"].rows, key=_quote_order):
             evidence.setdefault(row["followUp"], []).append(str(row["text"]))
         latest: dict[str, str] = {}
         for row in sorted(tables["follow-ups"].rows, key=lambda r: (str(r["assessedDate"]), r["followUp"])):
@@ -156,6 +156,12 @@ class Side:
     def rec_text(self, rec: str) -> str:
         row = self.rows["recommendations"].get((rec,))
         return str(row["text"]) if row else ""
+
+
+def _quote_order(row: dict) -> tuple:
+    """A follow-up's quotes: its primary evidence first, then in report order (ordinal, then IRI)."""
+    ordinal = row["ordinal"] if isinstance(row["ordinal"], int) else 1 << 30
+    return row["followUp"], row["finding"] != row["primary"], ordinal, row["finding"]
 
 
 def compare(old: dict[str, Table], new: dict[str, Table], names: tuple[str, str] = ("", "")) -> Changes:
