@@ -93,9 +93,6 @@ class Changes:
         return [(item.table, self.count(item.added), self.count(item.removed),
                  self.count(item.changed) if item.changed else None) for item in ITEMS]
 
-    def of(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if c.kind == kind]
-
     def by_authority(self) -> list[tuple[str, list[Change]]]:
         """(authority name, its changes) in name order."""
         groups: dict[str, list[Change]] = {}

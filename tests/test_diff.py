@@ -320,6 +320,7 @@ def test_diff_without_one_authoritys_latest_report_lists_that_visit_and_the_stat
     rows = read_csv(tmp_path / "changes.csv")
     by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in KIND_ORDER}
     assert {r["authority"] for r in rows} == {authority}
+    assert f"\n{authority}: {len(rows)} changes\n" in result.output
 
     assert [(r["visit"], r["report"]) for r in by_kind["report-added"]] == [(visit, report) for report in removed]
     assert by_kind["report-removed"] == [] and by_kind["recommendation-removed"] == []
@@ -334,13 +335,16 @@ def test_diff_without_one_authoritys_latest_report_lists_that_visit_and_the_stat
     assert changed, "removing a report that followed recommendations up changes some statuses"
     assert {r["recommendation"]: (r["old_status"], r["new_status"]) for r in by_kind["status-changed"]} == changed
 
-    fus = {name: {r["followUp"]: r["status"] for r in tables["follow-ups"].rows} for name, tables in (("old", old), ("new", new))}
-    assert {r["recommendation"] + r["date"] for r in by_kind["follow-up-added"]} == {
-        f"{rec}{date}" for fu, rec, date in ((r["followUp"], r["recommendation"], r["assessedDate"])
-                                            for r in new["follow-ups"].rows) if fu not in fus["old"]}
-    assert len(by_kind["follow-up-removed"]) == len(fus["old"].keys() - fus["new"].keys())
-    assert len(by_kind["follow-up-changed"]) == sum(1 for fu in fus["old"].keys() & fus["new"].keys()
-                                                    if fus["old"][fu] != fus["new"][fu])
+    fus = {name: {r["followUp"]: r for r in tables["follow-ups"].rows} for name, tables in (("old", old), ("new", new))}
+    listed = {kind: {(r["recommendation"], r["date"]) for r in by_kind[kind]} for kind in KIND_ORDER}
+
+    def where(side: str, follow_ups) -> set[tuple[str, str]]:
+        return {(fus[side][f]["recommendation"], fus[side][f]["assessedDate"]) for f in follow_ups}
+
+    assert listed["follow-up-added"] == where("new", fus["new"].keys() - fus["old"].keys())
+    assert listed["follow-up-removed"] == where("old", fus["old"].keys() - fus["new"].keys())
+    assert listed["follow-up-changed"] == where("new", {f for f in fus["old"].keys() & fus["new"].keys()
+                                                        if fus["old"][f]["status"] != fus["new"][f]["status"]})
 
     for side, path, column in (("new", full, "new_evidence"), ("old", copy, "old_evidence")):
         quotes = primary_quotes(path, authority)
