@@ -13,15 +13,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import screenshot  # noqa: E402
 from ofsted_kg.cli.common import open_engine  # noqa: E402
-from ofsted_kg.national import comparisons, national  # noqa: E402
-from ofsted_kg.report import Views, render_site  # noqa: E402
+from ofsted_kg.report import render_site, views_of  # noqa: E402
 from ofsted_kg.tables import read_tables  # noqa: E402
 
 
 def site(graph: str, folder: Path):
     engine = open_engine(graph)
     tables = read_tables(engine)
-    return render_site(tables, folder, views=Views(national(engine), comparisons(engine, tables["visits"])))
+    return render_site(tables, folder, views=views_of(engine, tables))
 
 
 def main() -> None:

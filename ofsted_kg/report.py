@@ -17,8 +17,10 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .authority_arg import UnknownAuthority, choose, from_rows
+from .diff import Changes
 from .files import FolderError, check_replaceable, output_folder, replace_folder
-from .national import National, Row
+from .national import National, Row, comparisons, national
+from .sparql import Engine
 from .survival import FRAMEWORK_LABEL
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_fields, page_name, timeline, years)
@@ -64,11 +66,18 @@ class Views:
 
     national: National | None = None
     comparisons: dict[str, list[Row]] | None = None
+    changes: Changes | None = None  # report --changes-since: what changed since an earlier build (ofsted_kg.diff)
+
+
+def views_of(engine: Engine, tables: dict[str, Table], changes: Changes | None = None) -> Views:
+    """The national page and every authority's comparison, read from ``engine`` (what ``report`` and ``serve`` show)."""
+    return Views(national(engine), comparisons(engine, tables["visits"]), changes)
 
 
 def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "",
                 views: Views = Views()) -> Site:
-    """Write index, national, authority and report pages for ``tables`` into ``folder``, atomically replaced."""
+    """Write index, national, authority and report pages for ``tables`` into ``folder``, atomically replaced; with
+    ``views.changes`` also changes.html, linked from the index."""
     try:
         check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
     except FolderError as exc:
@@ -77,7 +86,7 @@ def render_site(tables: dict[str, Table], folder: Path, authority: str | None = 
     env = environment()
     national = views.national
     pages: dict[str, str | bytes] = {"index.html": env.get_template("index.html").render(
-        authorities=authorities, title=title, national=national)}
+        authorities=authorities, title=title, national=national, changes=views.changes)}
     if national is not None:
         pages["national.html"] = env.get_template("national.html").render(n=national, title=title, pages=_pages(authorities))
         pages.update({chart.file: chart.svg for chart in national.charts})
@@ -87,6 +96,11 @@ def render_site(tables: dict[str, Table], folder: Path, authority: str | None = 
             a=item, title=title, compared=compared.get(item.name, []), pages=_pages(authorities))
     for name, report in _reports(tables, {a.iri for a in authorities}).items():
         pages[f"reports/{name}.html"] = env.get_template("report.html").render(r=report, title=title)
+    changes = views.changes
+    if changes is not None:  # what changed since an earlier build (ofsted_kg.diff), for this site's authorities
+        shown = changes.only({a.iri for a in authorities}) if authority else changes
+        pages["changes.html"] = env.get_template("changes.html").render(
+            changes=shown, pages={a.iri: a.page for a in authorities}, page_name=page_name, title=title)
     _write_atomically(folder, pages)
     return Site(folder, len(authorities), sum(name.endswith(".html") for name in pages))
 

@@ -35,7 +35,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .report import render_site
+from .report import render_site, views_of
 from .sparql_guard import (GRAPH_FORMS, GRAPHS, READ_ONLY, RESULTS, UPDATE_VERBS, negotiate, query_form,
                            service_refusal)
 from .tables import read_tables
@@ -332,7 +332,8 @@ def make_server(engine: ox.Store, host: str = "127.0.0.1", port: int = 8000, tim
     """A bound, not yet serving, server over ``engine``; the report is rendered once, now, into a temp folder."""
     scratch = Path(tempfile.mkdtemp(prefix="ofsted-kg-serve-"))
     try:
-        site = render_site(read_tables(engine), scratch / "site").folder
+        tables = read_tables(engine)
+        site = render_site(tables, scratch / "site", views=views_of(engine, tables)).folder
         return SparqlServer((host, port), Endpoint(engine, timeout, max_rows, max_running), site, scratch)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)

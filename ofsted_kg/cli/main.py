@@ -23,6 +23,7 @@ VERBS = {  # verb -> "module:command", in the order --help lists them
     "report": "report:report_command",
     "time-to-address": "time_to_address:time_to_address_command",
     "remove": "remove:remove_command",
+    "diff": "diff:diff_command",
     "graph": "graph:graph_command",
     "serve": "serve:serve_command",
 }

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from ..authority_arg import FORMS
-from ..national import comparisons, national
-from ..report import ReportError, Views, render_site
+from ..diff import compare, read_diff_tables
+from ..report import ReportError, render_site, views_of
 from ..tables import read_tables
 from .common import count, open_engine
+from .diff import read_build
 
 
 @click.command("report")
@@ -20,15 +21,17 @@ from .common import count, open_engine
                    "complete). A folder holding other files, or the current folder, is refused.")
 @click.option("--authority", metavar="NAME", help=f"Only this authority: {FORMS}.")
 @click.option("--title", default="", help="A line shown under the navigation on every page.")
-def report_command(graph: str, output: Path, authority: str | None, title: str) -> None:
+@click.option("--changes-since", "old", metavar="OLD",
+              help="An earlier build (graph file or store): add changes.html, what changed since it (as `diff`).")
+def report_command(graph: str, output: Path, authority: str | None, title: str, old: str | None) -> None:
     """Write an HTML site for GRAPH: index, national page, one page per authority, one per source report.
     Open DIR/index.html."""
     started = time.perf_counter()
     engine = open_engine(graph)
     tables = read_tables(engine)
-    views = Views(national(engine), comparisons(engine, tables["visits"]))
+    changes = compare(read_build(old), read_diff_tables(engine), (old, graph)) if old else None
     try:
-        site = render_site(tables, output, authority, title, views)
+        site = render_site(tables, output, authority, title, views_of(engine, tables, changes))
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {count(site.pages, 'page')} for {count(site.authorities, 'authority', 'authorities')} "
