@@ -122,6 +122,12 @@ def derive_links(data: Dataset | Graph) -> Graph:
         year, month = _reference_when(row.month, row.year)
         mentioning = by_iri.get(row.visit)
         target = match_visit(visits, row.authority, kind, year, month, mentioning.start if mentioning else None)
+        if target is None and mentioning is not None and _not_before(year, month, mentioning.start):
+            # dated at or after the visit whose report mentions it, so not an earlier visit: the report speaking of
+            # its own visit ("this inspection ... January 2016", its publication), or no visit to make a node for
+            target = match_visit([mentioning], row.authority, kind, year, month, None)
+            if target is None:
+                continue
         if target is not None:
             links.add((row.ref, OKG.refersTo, target.iri))
         elif month is not None:
@@ -146,6 +152,11 @@ def derive_links(data: Dataset | Graph) -> Graph:
         for placeholder in sorted({p for when in cluster for p in placeholders.get(when, [])} - {node}):
             links.add((placeholder, OKG.identifiedAs, node))
     return links
+
+
+def _not_before(year: int, month: int | None, start: dt.date) -> bool:
+    """A mention's month (or, with no month, its year) is not earlier than ``start``'s."""
+    return (year, month) >= (start.year, start.month) if month is not None else year > start.year
 
 
 def _same_visit(mentioned: set[tuple]) -> list[list[tuple]]:
