@@ -1,5 +1,6 @@
 """Map to RDF, reference data: every authority of the bundled lookup, its region, its statistical neighbours
-in order, and the structural changes that replaced some authorities, as one named graph.
+in order, its codes (ONS GSS, DfE, Ofsted URN), and the structural changes that replaced some authorities, as one
+named graph.
 
 This is what comparisons need beside the reports (an authority against its neighbours, its region, England)
 and it does not come from any report, so it is one graph (:data:`AUTHORITIES_GRAPH`) written once per store,
@@ -31,6 +32,7 @@ REGIONS_BY_NAME = {"North East": "E12000001", "North West": "E12000002", "Yorksh
                    "East Midlands": "E12000004", "West Midlands": "E12000005", "East of England": "E12000006",
                    "London": "E12000007", "South East": "E12000008", "South West": "E12000009"}
 LISTINGS = {"stat_neighbours": OKG.CurrentNeighbours, "stat_neighbours_previous": OKG.PreviousNeighbours}
+IDENTIFIERS = {OKG.dfeCode: "la_code", OKG.ofstedURN: "urn"}  # the codes comparisons are keyed on (DfE lists neighbours by them)
 
 
 def authorities_graph() -> Graph:
@@ -85,6 +87,9 @@ def _authority(g: Graph, row: dict[str, str]) -> URIRef:
     g.add((node, RDF.type, ORG.Organization))
     g.add((node, RDFS.label, Literal(row["local_authority_ons_name"])))
     g.add((node, OKG.gssCode, Literal(row["la_code_new"])))
+    for prop, column in IDENTIFIERS.items():  # every authority's, not only those a report names (neighbours)
+        if row[column].strip():
+            g.add((node, prop, Literal(row[column].strip())))
     name = next((n for n in REGIONS_BY_NAME if n.casefold() == row["rgn22nm"].strip().casefold()), None)
     if name:
         code = REGIONS_BY_NAME[name]

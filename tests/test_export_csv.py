@@ -116,7 +116,8 @@ def test_rdf_only_still_writes_no_csv(tmp_path):
 def test_neither_output_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(FIXTURE)])
     assert result.exit_code == 2
-    assert "give -o FILE (RDF conversion), --csv DIR (CSV tables), or both" in result.output
+    assert ("give -o FILE (RDF conversion), --csv DIR (CSV tables), --summary FILE.csv|FILE.xlsx (one row per "
+            "authority), or several") in result.output
 
 
 def test_csv_onto_an_existing_file_is_refused(tmp_path):

@@ -48,17 +48,18 @@ def test_every_output_kind_honours_the_umask(mask, seed_graph_file, tmp_path):
     for suffix in (".jsonld", ".ttl", ".nq"):
         invoke("export", seed_graph_file, "-o", tmp_path / f"exported{suffix}")
     invoke("export", seed_graph_file, "--csv", tmp_path / "csv")
+    invoke("export", seed_graph_file, "--summary", tmp_path / "summary.csv", "--summary", tmp_path / "summary.xlsx")
     for suffix in (".png", ".svg", ".graphml", ".gexf"):
         invoke("graph", seed_graph_file, "-o", tmp_path / f"network{suffix}", "--authority", "Stockport")
     invoke("report", seed_graph_file, "-o", tmp_path / "site")
 
     files = [tmp_path / "built.trig", tmp_path / "dumped.nq", *tmp_path.glob("exported.*"),
-             *(tmp_path / "csv").iterdir(), *tmp_path.glob("network.*")]
+             *(tmp_path / "csv").iterdir(), *tmp_path.glob("network.*"), *tmp_path.glob("summary.*")]
     site = tmp_path / "site"
     files += [p for p in site.rglob("*") if p.is_file()]
     folders = [tmp_path / "csv", site, *(p for p in site.rglob("*") if p.is_dir())]
     assert len(files) > 20 and {p.suffix for p in files} >= {".trig", ".nq", ".jsonld", ".csv", ".png", ".svg",
-                                                               ".graphml", ".gexf", ".html", ".css", ".js"}
+                                                               ".graphml", ".gexf", ".html", ".css", ".js", ".xlsx"}
     assert {str(p.relative_to(tmp_path)): oct(mode(p)) for p in files if mode(p) != want_file} == {}
     assert {str(p.relative_to(tmp_path)): oct(mode(p)) for p in folders if mode(p) != want_dir} == {}
     assert not [p for p in tmp_path.rglob(".*.tmp")]  # no temporary file left behind

@@ -477,3 +477,11 @@ def test_credentials_in_the_store_url_are_refused():
 def test_unreachable_server_is_a_store_error():
     with pytest.raises(StoreError, match="cannot reach the server"):
         RemoteStore(f"sparql+http://127.0.0.1:{free_port()}/sparql").reports()
+
+
+def test_summary_table_same_rows(seeded, embedded_seed):
+    """``export --summary`` from a server (``sparql+http://``) gives the rows it gives from the embedded store."""
+    from ofsted_kg.summary import read_summary
+
+    expected = read_summary(embedded_seed)
+    assert len(expected.rows) == 3 and read_summary(seeded) == expected
