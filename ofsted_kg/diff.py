@@ -17,10 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .query import parse_query_file
-from .resources import data_dir
-from .sparql import Engine, select
-from .tables import Table, plain
+from .sparql import Engine
+from .tables import Table, read_table
 
 DIFF_TABLES = ("reports", "recommendations", "follow-ups", "evidence", "repeats")
 
@@ -105,15 +103,9 @@ class Changes:
         return Changes(tuple(c for c in self.changes if c.authority_iri in authorities), self.old, self.new)
 
 
-def read_diff_table(engine: Engine, name: str) -> Table:
-    query = parse_query_file(data_dir("queries") / "diff" / f"{name}.rq")
-    columns, rows = select(engine, query.text)
-    return Table(name, columns, [{c: plain(row.get(c)) for c in columns} for row in rows])
-
-
 def read_diff_tables(engine: Engine) -> dict[str, Table]:
-    """What :func:`compare` reads of one build, by table name."""
-    return {name: read_diff_table(engine, name) for name in DIFF_TABLES}
+    """What :func:`compare` reads of one build, by table name (``queries/diff/``)."""
+    return {name: read_table(engine, name, "diff") for name in DIFF_TABLES}
 
 
 def diff_engines(old: Engine, new: Engine, names: tuple[str, str] = ("", "")) -> Changes:

@@ -21,7 +21,7 @@ from .diff import Changes
 from .files import FolderError, check_replaceable, output_folder, replace_folder
 from .national import National, Row, comparisons, national
 from .sparql import Engine
-from .survival import FRAMEWORK_LABEL
+from .survival import FRAMEWORK_LABEL, HORIZONS
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_fields, page_name, timeline, years)
 from .tables import Table
@@ -44,7 +44,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("ofsted_kg", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(STATUS_ORDER=STATUS_ORDER, STATUS_LABEL=STATUS_LABEL, STATUS_MARK=STATUS_MARK,
-                       KIND_LABEL=KIND_LABEL, FRAMEWORK_LABEL=FRAMEWORK_LABEL, GRADE_LABEL=GRADE_LABEL,
+                       KIND_LABEL=KIND_LABEL, FRAMEWORK_LABEL=FRAMEWORK_LABEL, HORIZONS=HORIZONS, GRADE_LABEL=GRADE_LABEL,
                        REC_KIND_LABEL=REC_KIND_LABEL, timeline=timeline, years=years, bars=bars)
     return env
 

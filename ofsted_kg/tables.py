@@ -48,8 +48,9 @@ def plain(term: Identifier | None) -> Value:
     return str(term)
 
 
-def read_table(engine: Engine, name: str) -> Table:
-    query = parse_query_file(data_dir("queries") / "tables" / f"{name}.rq")
+def read_table(engine: Engine, name: str, folder: str = "tables") -> Table:
+    """The rows of ``queries/FOLDER/NAME.rq`` over ``engine`` as a Table."""
+    query = parse_query_file(data_dir("queries") / folder / f"{name}.rq")
     columns, rows = select(engine, query.text)
     return Table(name, columns, [{c: plain(row.get(c)) for c in columns} for row in rows])
 

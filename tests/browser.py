@@ -8,7 +8,6 @@ anything else that is not ``file:`` or ``data:`` was asked for by the page.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from okg_paths import missing_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -27,10 +28,7 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "chrome:", "blob:")
 def require_chromium() -> None:
     """Skip (or fail, when OFSTED_KG_REQUIRE_TOOLS=1 as in CI) if Chromium is not installed."""
     if not Path(CHROMIUM).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("OFSTED_KG_REQUIRE_TOOLS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("Debian's chromium is not installed (apt-get install chromium)")
 
 
 @dataclass

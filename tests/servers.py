@@ -287,14 +287,10 @@ class VirtuosoServer(_Server):
 
 def start_or_skip(cls: type[_Server]):
     """A pytest fixture body: the running server, or a skip (a failure when OFSTED_KG_REQUIRE_TOOLS=1, as in CI)."""
-    import os
-
-    import pytest
+    from okg_paths import missing_tool
 
     try:
         with cls() as server:
             yield server
     except ServerUnavailable as exc:
-        if os.environ.get("OFSTED_KG_REQUIRE_TOOLS") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+        missing_tool(str(exc))

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from okg_paths import SHARED
+from okg_paths import SHARED, missing_tool
 from ofsted_kg.cli.main import cli
 from ofsted_kg.sparql import open_file
 from ofsted_kg.store import load
@@ -264,10 +264,7 @@ CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # comma, double quote
 def require_soffice() -> None:
     """Skip (or fail, when OFSTED_KG_REQUIRE_TOOLS=1 as in CI) if LibreOffice is not installed."""
     if not Path(SOFFICE).exists():
-        message = "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("OFSTED_KG_REQUIRE_TOOLS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
 
 
 def test_missing_libreoffice_skips_or_fails_as_asked(monkeypatch):

@@ -2,15 +2,13 @@
 12, 24, 36 and 60 months, estimated with Kaplan–Meier for those not yet revisited (see :mod:`ofsted_kg.survival`)."""
 from __future__ import annotations
 
-import csv
-import io
-
 import click
 
 from ..authority_arg import FORMS
 from ..query import QueryError
 from ..survival import GROUPINGS, HORIZONS, Estimate, estimates, subjects
 from .common import default_graph, open_engine
+from .query import render
 
 
 @click.command("time-to-address")
@@ -43,20 +41,12 @@ def _cell(e: Estimate, h: int) -> str:
 
 
 def _table(found: list[Estimate], by: str) -> str:
-    head = [by if by != "all" else "group", "recs", "addressed"] + [f"within {h} months" for h in HORIZONS]
-    rows = [[e.group, str(e.recommendations), str(e.addressed)] + [_cell(e, h) for h in HORIZONS] for e in found]
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [head, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
+    columns = [by if by != "all" else "group", "recs", "addressed"] + [f"within {h} months" for h in HORIZONS]
+    return render(columns, [[e.group, e.recommendations, e.addressed] + [_cell(e, h) for h in HORIZONS]
+                            for e in found], "table")
 
 
 def _csv(found: list[Estimate]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["group", "recommendations", "addressed"]
-                    + [f"{k}_{h}" for h in HORIZONS for k in ("within", "lower", "upper")])
-    for e in found:
-        writer.writerow([e.group, e.recommendations, e.addressed]
-                        + ["" if d[h] is None else d[h] for h in HORIZONS for d in (e.within, e.lower, e.upper)])
-    return out.getvalue()
+    columns = ["group", "recommendations", "addressed"] + [f"{k}_{h}" for h in HORIZONS for k in ("within", "lower", "upper")]
+    return render(columns, [[e.group, e.recommendations, e.addressed]
+                            + [d[h] for h in HORIZONS for d in (e.within, e.lower, e.upper)] for e in found], "csv")
