@@ -51,21 +51,26 @@ def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, 
             for earlier in group:
                 when = visits[earlier.visit].start
                 if earlier.visit != later.visit and when < start:
-                    score, parts = restatement(later, earlier, bm25, p)
-                    scored.append(Candidate(score, when, earlier, parts, pair_parts(later, earlier, bm25.idf, weight)))
+                    score, parts, overlaps = restatement(later, earlier, bm25, p)
+                    scored.append(Candidate(score, when, earlier, parts,
+                                            pair_parts(later, earlier, bm25.idf, weight, overlaps)))
             out.append((later, sorted(scored, key=lambda c: (-c.score, str(c.earlier.iri)))))
     return out
 
 
-def restatement(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> tuple[float, tuple[float, float, float]]:
-    """Similarity of two recommendations, led by their subjects ('the quality of supervision'), with its parts."""
-    lexical = (overlap(later.terms, earlier.terms, bm25.idf) + overlap(earlier.terms, later.terms, bm25.idf)) / 2
+def restatement(later: Item, earlier: Item, bm25: BM25, p: Parameters
+                ) -> tuple[float, tuple[float, float, float], tuple[float, float, float]]:
+    """Similarity of two recommendations, led by their subjects ('the quality of supervision'), with its parts,
+    and the word overlaps it was made of (each item's words in the other's, the closer subject overlap), which
+    :func:`pair_parts` reads again."""
+    forward, backward = overlap(later.terms, earlier.terms, bm25.idf), overlap(earlier.terms, later.terms, bm25.idf)
+    subjects = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
     a, b = set(later.themes), set(earlier.themes)
     thematic = len(a & b) / len(a | b) if a | b else 0.0
-    head = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
-    if later.head_themes & earlier.head_themes:
-        head = max(head, 0.75)
-    return p.lexical * lexical + p.thematic * thematic + p.head * head, (lexical, thematic, head)
+    head = max(subjects, 0.75) if later.head_themes & earlier.head_themes else subjects
+    lexical = (forward + backward) / 2
+    return p.lexical * lexical + p.thematic * thematic + p.head * head, (lexical, thematic, head), \
+        (forward, backward, subjects)
 
 
 def theme_weights(recs: list[Item]) -> Callable[[URIRef], float]:
@@ -75,26 +80,27 @@ def theme_weights(recs: list[Item]) -> Callable[[URIRef], float]:
     return lambda theme: math.log(1 + len(recs) / (1 + counts.get(theme, 0)))
 
 
-def pair_parts(later: Item, earlier: Item, idf: Callable[[str], float], weight: Callable[[URIRef], float]
-               ) -> tuple[float, ...]:
+def pair_parts(later: Item, earlier: Item, idf: Callable[[str], float], weight: Callable[[URIRef], float],
+               overlaps: tuple[float, float, float] | None = None) -> tuple[float, ...]:
     """The finer measures of a restatement: the weaker of the two word overlaps (a short item inside a long one
-    is not a restatement of it), each subject against the other's subject and words, theme overlap and
-    coverage, and the weight of the themes shared and not shared (a later item on care leavers does not
-    restate one on children in care, whatever else they share).  Whether the earlier item is the board's:
-    a local authority's item almost never restates the LSCB's (one in the 177 gold repeats)."""
-    forward, backward = overlap(later.terms, earlier.terms, idf), overlap(earlier.terms, later.terms, idf)
-    subjects = max(overlap(later.head, earlier.head, idf), overlap(earlier.head, later.head, idf)) \
-        if later.head and earlier.head else 0.0
+    is not a restatement of it), the closer subject overlap, each subject against the other's words, theme
+    overlap and coverage, and the weight of the themes shared and not shared (a later item on care leavers
+    does not restate one on children in care, whatever else they share).  Whether the earlier item is the
+    board's: a local authority's item almost never restates the LSCB's (1 of the 177 gold repeats).
+    ``overlaps``: :func:`restatement`'s word overlaps, when already computed."""
+    forward, backward, subjects = overlaps or (
+        overlap(later.terms, earlier.terms, idf), overlap(earlier.terms, later.terms, idf),
+        max(overlap(later.head, earlier.head, idf), overlap(earlier.head, later.head, idf)))
     a, b = set(later.themes), set(earlier.themes)
     heads_a, heads_b = later.head_themes, earlier.head_themes
 
     def weigh(themes: set) -> float:
         return sum(weight(t) for t in themes)
 
-    return (min(forward, backward), subjects, overlap(later.head, earlier.terms, idf) if later.head else 0.0,
-            overlap(earlier.head, later.terms, idf) if earlier.head else 0.0,
-            len(a & b) / len(a | b) if a | b else 0.0, len(heads_b & a) / len(heads_b) if heads_b else 0.0,
-            weigh(a & b), weigh(a ^ b), weigh(heads_a & heads_b), weigh(heads_a - b), weigh(heads_b - a),
+    return (min(forward, backward), subjects, overlap(later.head, earlier.terms, idf),
+            overlap(earlier.head, later.terms, idf), len(a & b) / len(a | b) if a | b else 0.0,
+            len(heads_b & a) / len(heads_b) if heads_b else 0.0, weigh(a & b), weigh(a ^ b),
+            weigh(heads_a & heads_b), weigh(heads_a - b), weigh(heads_b - a),
             max((weight(t) for t in a & b), default=0.0), float(earlier.part == "LSCB"))
 
 

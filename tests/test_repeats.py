@@ -11,7 +11,7 @@ from ofsted_kg.features import repeat_rows
 from ofsted_kg.followup import Item, VisitInfo
 from ofsted_kg.parameters import Parameters
 from ofsted_kg.repeats import (Candidate, choose_repeats, nearest_sources, pair_parts, repeat_strengths,
-                               restatements, theme_weights)
+                               restatement, restatements, theme_weights)
 from ofsted_kg.similarity import BM25, tokens
 from ofsted_kg.themes import matcher
 
@@ -79,6 +79,15 @@ def test_pair_parts_weigh_shared_themes_by_rarity_and_flag_the_board():
     board = item("lscb", "2019-01-22", "The board should scrutinise supervision across agencies.", part="LSCB")
     assert pair_parts(LATER, board, idf, weight)[-1] == 1.0 and same[-1] == 0.0
     assert 0.0 < same[0] <= 1.0  # the weaker of the two word overlaps
+
+
+def test_restatement_hands_its_overlaps_to_pair_parts_unchanged():
+    recs = [SUPERVISION_2017, PLANS_2017, SUPERVISION_2019, FOSTERING_2019, LATER]
+    bm25, weight = BM25([r.terms for r in recs]), theme_weights(recs)
+    for earlier in recs[:4]:
+        score, parts, overlaps = restatement(LATER, earlier, bm25, Parameters())
+        assert pair_parts(LATER, earlier, bm25.idf, weight, overlaps) == pair_parts(LATER, earlier, bm25.idf, weight)
+        assert parts[0] == pytest.approx((overlaps[0] + overlaps[1]) / 2) and 0.0 <= score <= 1.0
 
 
 def test_restatements_look_only_back_and_rank_best_first():
