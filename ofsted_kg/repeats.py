@@ -94,8 +94,8 @@ def pair_parts(later: Item, earlier: Item, idf: Callable[[str], float], weight: 
     a, b = set(later.themes), set(earlier.themes)
     heads_a, heads_b = later.head_themes, earlier.head_themes
 
-    def weigh(themes: set) -> float:
-        return sum(weight(t) for t in themes)
+    def weigh(themes: set) -> float:  # summed in a fixed order: the same input gives the same bits
+        return sum(weight(t) for t in sorted(themes))
 
     return (min(forward, backward), subjects, overlap(later.head, earlier.terms, idf),
             overlap(earlier.head, later.terms, idf), len(a & b) / len(a | b) if a | b else 0.0,
