@@ -7,7 +7,7 @@ the fitting (:mod:`ofsted_kg.fit`), so what is measured is what ships.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
@@ -16,7 +16,8 @@ from rdflib.namespace import RDF
 from .vocab import GRADE_OF, OKG
 
 if TYPE_CHECKING:
-    from .followup import Candidates, Item, VisitInfo
+    from .followup import Item, VisitInfo
+    from .repeats import Candidate, Candidates
     from .lexicon import Lexicon
     from .status import Verdict
 
@@ -57,14 +58,26 @@ def status_features(verdict: Verdict, best: float, later: VisitInfo, restated: t
             *again[1:], *(lexicon.features(verdict.sentences) if lexicon is not None else [])]
 
 
-def repeat_features(scored: list[tuple], n: int) -> list[float]:
-    """What the repeat decision weighs for the n-th candidate: its similarity and parts, how far it trails
-    the best, its rank, and whether it stands in the nearest earlier visit with any close candidate."""
-    score, start, _, parts = scored[n]
-    best = scored[0][0]
-    close = [t[1] for t in scored if t[0] >= 0.3]
-    return [score, *parts, best - score, math.log1p(n), float(bool(close) and start == max(close)),
-            math.log1p(len({t[1] for t in scored}))]
+def repeat_rows(scored: list[Candidate]) -> list[list[float]]:
+    """What the repeat decision weighs for each candidate of one later item (best first): its score and
+    parts, how far it trails the best, its rank, whether it stands in the nearest earlier visit with any
+    close candidate, how many earlier visits compete; its finer measures (:func:`~ofsted_kg.repeats.pair_parts`);
+    and how many reports back it stands and its rank among its own report's items (the gold links the
+    nearest report that restates the later item, and its closest item there)."""
+    if not scored:
+        return []
+    best = scored[0].score
+    close = [c.start for c in scored if c.score >= 0.3]
+    nearest = max(close) if close else None
+    starts = sorted({c.start for c in scored}, reverse=True)
+    back = {start: math.log1p(n) for n, start in enumerate(starts)}
+    seen: Counter = Counter()
+    rows = []
+    for n, c in enumerate(scored):
+        rows.append([c.score, *c.parts, best - c.score, math.log1p(n), float(c.start == nearest),
+                     math.log1p(len(starts)), *c.pair, back[c.start], math.log1p(seen[c.start])])
+        seen[c.start] += 1
+    return rows
 
 
 def restated_by(candidates: Candidates) -> dict[tuple[URIRef, URIRef], tuple[float, float, float, float]]:
@@ -72,10 +85,10 @@ def restated_by(candidates: Candidates) -> dict[tuple[URIRef, URIRef], tuple[flo
     restates it most closely: what the status model reads as 're-recommended'."""
     out: dict[tuple[URIRef, URIRef], tuple[float, float, float, float]] = {}
     for later, scored in candidates:
-        for score, _, earlier, parts in scored:
-            key = (earlier.iri, later.visit)
-            if score > out.get(key, NO_RESTATEMENT)[0]:
-                out[key] = (score, *parts)
+        for c in scored:
+            key = (c.earlier.iri, later.visit)
+            if c.score > out.get(key, NO_RESTATEMENT)[0]:
+                out[key] = (c.score, *c.parts)
     return out
 
 

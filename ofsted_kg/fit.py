@@ -23,9 +23,9 @@ from rdflib import URIRef
 from .classifier import fit_logistic
 from .lexicon import Lexicon, fit_lexicon
 from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
-from .features import link_features, repeat_features, restated_by, status_features
-from .followup import (Candidates, FollowUp, Item, Unit, best_parts, choose_repeats, current_status, decide, load_items,
-                       ranked, restatements, unit_of)
+from .features import link_features, repeat_rows, restated_by, status_features
+from .followup import FollowUp, Item, Unit, best_parts, current_status, decide, load_items, ranked, unit_of
+from .repeats import Candidates, choose_repeats, repeat_strengths, restatements
 from .parameters import Parameters
 from .status import Verdict, classify
 
@@ -36,7 +36,8 @@ EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2,
 # on its own (GUIDELINES.md): an explicit statement counts only where its sentence names the subject.  A rule of
 # the gold, not a fitted choice.
 STATUS_GRID = {"progress_weight": [0.3, 0.5, 0.7], "explicit_needs_subject": [True], "l2": [0.3, 3.0, 30.0]}
-REPEAT_GRID = {"repeat_at": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6], "repeat_every_match": [False, True]}
+REPEAT_GRID = {"repeat_at": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+               "repeat_every_match": [False, True], "repeat_components": [False, True]}
 
 
 def read_gold(folders: list[Path]) -> dict[str, list[dict]]:
@@ -258,18 +259,18 @@ def fit(cases: list[Case], base: Parameters) -> Parameters:
     for case in cases:
         for later, scored in case.restated:
             if later.iri in case.gold_current:
-                for n, (_, _, earlier, _) in enumerate(scored):
-                    rows.append(repeat_features(scored, n))
-                    labels.append("repeat" if (later.iri, earlier.iri) in case.gold_repeats else "none")
+                rows += repeat_rows(scored)
+                labels += ["repeat" if (later.iri, c.earlier.iri) in case.gold_repeats else "none" for c in scored]
     if "repeat" in labels:
         p = p.with_(repeat_model=fit_logistic(rows, labels, ("none", "repeat")))
-    return max(_grid(p, REPEAT_GRID), key=lambda q: (_repeat_f1(cases, q), q.repeat_at))
+    strengths = {case.gss: repeat_strengths(case.restated, p) for case in cases}  # one model for the whole grid
+    return max(_grid(p, REPEAT_GRID), key=lambda q: (_repeat_f1(cases, q, strengths), q.repeat_at))
 
 
-def _repeat_f1(cases: list[Case], p: Parameters) -> float:
+def _repeat_f1(cases: list[Case], p: Parameters, strengths: dict[str, list[list[float]]]) -> float:
     found = gold = predicted = 0
     for case in cases:
-        again = {(a.iri, b.iri) for a, b, _ in choose_repeats(case.restated, p)}
+        again = {(a.iri, b.iri) for a, b, _ in choose_repeats(case.restated, p, strengths[case.gss])}
         found, gold, predicted = found + len(again & case.gold_repeats), gold + len(case.gold_repeats), predicted + len(again)
     return _f1(found, gold, predicted)
 

@@ -21,8 +21,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .extract_items import FRAMEWORK_TAG
-from .features import link_features, repeat_features, restated_by, status_features, visit_grades
+from .features import link_features, restated_by, status_features, visit_grades
 from .parameters import Parameters, load as load_parameters
+from .repeats import choose_repeats, restatements
 from .similarity import BM25, overlap, tokens
 from .status import Verdict, assess, sentences
 from .themes import matcher
@@ -286,57 +287,6 @@ def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Par
     confidence = round(min(1.0, 0.5 * strength + 0.5 * certainty), 3)
     themes = sorted(set(rec.themes) & {t for f, _ in evidence for t in f.themes})
     return FollowUp(rec, later, evidence, verdict.status, confidence, themes, verdict.cues, verdict.explicit, verdict)
-
-
-Candidates = list[tuple[Item, list[tuple[float, str, Item, tuple]]]]
-
-
-def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters) -> Candidates:
-    """Each recommendation with every earlier one of its authority, scored as a restatement, best first."""
-    out = []
-    by_authority: dict[URIRef, list[Item]] = defaultdict(list)
-    for rec in recs:
-        by_authority[rec.authority].append(rec)
-    for group in by_authority.values():
-        for later in group:
-            start = visits[later.visit].start
-            pairs = ((_restates(later, earlier, bm25, p), visits[earlier.visit].start, earlier) for earlier in group
-                     if earlier.visit != later.visit and visits[earlier.visit].start < start)
-            out.append((later, sorted(((score, when, earlier, parts) for (score, parts), when, earlier in pairs),
-                                      key=lambda t: (-t[0], str(t[2].iri)))))
-    return out
-
-
-def choose_repeats(candidates: Candidates, p: Parameters) -> list[tuple[Item, Item, float]]:
-    """The restated items: similar enough, or nearly so and far clearer than any other candidate; of the
-    nearest earlier visit that has one (the best of them, or each when ``repeat_every_match``)."""
-    found = []
-    for later, scored in candidates:
-        if p.repeat_model is not None:
-            probs = [p.repeat_model.probabilities(repeat_features(scored, n))["repeat"] for n in range(len(scored))]
-            kept = [t for t, prob in zip(scored, probs) if prob >= p.repeat_at]
-        else:
-            runner_up = scored[1][0] if len(scored) > 1 else 0.0
-            kept = [t for t in scored if t[0] >= p.repeat_at
-                    or (t is scored[0] and t[0] >= p.clear_repeat_at and t[0] - runner_up >= p.clear_margin)]
-        if not kept:
-            continue
-        nearest = max(t[1] for t in kept)
-        chosen = [t for t in kept if t[1] == nearest]
-        for score, _, earlier, _ in (chosen if p.repeat_every_match else [max(chosen, key=lambda t: t[0])]):
-            found.append((later, earlier, round(score, 3)))
-    return found
-
-
-def _restates(later: Item, earlier: Item, bm25: BM25, p: Parameters) -> tuple[float, tuple[float, float, float]]:
-    """Similarity of two recommendations, led by their subjects ('the quality of supervision'), with its parts."""
-    lexical = (overlap(later.terms, earlier.terms, bm25.idf) + overlap(earlier.terms, later.terms, bm25.idf)) / 2
-    a, b = set(later.themes), set(earlier.themes)
-    thematic = len(a & b) / len(a | b) if a | b else 0.0
-    head = max(overlap(later.head, earlier.head, bm25.idf), overlap(earlier.head, later.head, bm25.idf))
-    if later.head_themes & earlier.head_themes:
-        head = max(head, 0.75)
-    return p.lexical * lexical + p.thematic * thematic + p.head * head, (lexical, thematic, head)
 
 
 def decimal(value: float) -> Literal:

@@ -39,13 +39,14 @@ class Parameters:
     clear_repeat_at: float = 0.33
     clear_margin: float = 0.2
     repeat_every_match: bool = False  # every item of the nearest earlier report above the threshold, not the best
+    repeat_components: bool = False  # also an older report's item on a theme the nearer chosen ones do not share
     # fitted models (None: the thresholds above decide)
     link_model: Logistic | None = None  # classes ('none', 'link') over followup.link_features
     link_at: float = 0.5
     evidence_floor: float = 0.34  # evidence beyond the best must score at least this
     status_model: Logistic | None = None  # classes: the three statuses, over followup.status_features
     status_lexicon: Lexicon | None = None  # word and word-pair likelihoods of the gold's evidence quotes by status
-    repeat_model: Logistic | None = None  # classes ('none', 'repeat') over followup.repeat_features; repeat_at
+    repeat_model: Logistic | None = None  # classes ('none', 'repeat') over features.repeat_rows; repeat_at
                                           # is then the probability that keeps a candidate
 
     def with_(self, **changes) -> "Parameters":
