@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import datetime
 from dataclasses import dataclass, field
@@ -143,12 +144,15 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with every entry dated :data:`FIXED_TIME`: openpyxl stamps the clock into the archive."""
+    """The same zip with every entry dated :data:`FIXED_TIME` and the document's modified time fixed: openpyxl
+    stamps the clock into both when it saves."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), src.read(info.filename),
-                         compress_type=zipfile.ZIP_DEFLATED)
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
