@@ -262,3 +262,30 @@ def test_on_a_graph_file_the_reviews_file_is_written_with_the_rebuild_command(tm
     assert nobody.exit_code == 1 and "no authority" in nobody.output
     missing = run("review", "set", REC, "--status", "addressed", "--reason", "r", "-g", str(tmp_path / "none.trig"))
     assert missing.exit_code == 1 and "no such graph file" in missing.output
+
+
+def test_explain_and_evaluate_show_the_reviews(store, tmp_path):
+    import json
+
+    reviews = str(tmp_path / "reviews.ttl")
+    assert run("review", "set", REC, "--status", "partially-addressed", "--reason", "Caseloads fell in two teams.",
+               "-g", store, "--reviews", reviews, "--reviewer", "Fay", "--when", "2026-03-08").exit_code == 0
+    assert run("review", "set", REC, "--status", "addressed", "--visit", "2024-01-24", "--reason", "Said so.",
+               "-g", store, "--reviews", reviews, "--reviewer", "Fay", "--when", "2026-03-08").exit_code == 0
+    explained = run("explain", REC, "-g", store)
+    assert explained.exit_code == 0, explained.output
+    assert "current status: partially-addressed (reviewed; the machine read: not-addressed)" in explained.output
+    assert "reviewed: partially-addressed by Fay at 2026-03-08T00:00:00+00:00: Caseloads fell in two teams." \
+        in explained.output
+    assert "at 2024-01-24: the machine did not link this visit" in explained.output
+    scored = run("evaluate", store, "--reviews", reviews)
+    assert scored.exit_code == 0, scored.output
+    assert "machine agrees with the reviewer 0/2 = 0.00" in scored.output
+    assert "not-addressed -> partially-addressed" in scored.output and "errors (2):" in scored.output
+    figures = json.loads(run("evaluate", store, "--reviews", reviews, "--json").output)
+    assert figures["links"]["not linked, reviewer gives a status"] == "1"
+    assert figures["status where both link"]["within one step"] == "1/1 = 1.00"
+    quiet = run("evaluate", store, "--reviews", reviews, "--no-errors")
+    assert "errors" not in quiet.output
+    assert run("evaluate", store).exit_code == 2
+    assert "no such reviews file" in run("evaluate", store, "--reviews", str(tmp_path / "no.ttl")).output
