@@ -16,7 +16,7 @@ from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from .files import atomic_write
 from .pages import cite, page_number
@@ -56,11 +56,12 @@ class Line:
 
 
 def machine_lines(engine: Engine, authority: str) -> tuple[dict[str, Line], dict[tuple[str, str], Line]]:
-    """(each recommendation of ``authority`` as a Line without a visit, each machine follow-up as a Line)."""
+    """(each recommendation of the authority named ``authority`` (its label) as a Line without a visit, each
+    machine follow-up as a Line)."""
     recs: dict[str, Line] = {}
     lines: dict[tuple[str, str], Line] = {}
     query = parse_query_file(queries()["review-sheet"]).text
-    for row in select(engine, query, {"authority": URIRef(authority)})[1]:
+    for row in select(engine, query, {"authority": Literal(authority)})[1]:
         rec = str(row["recommendation"])
         bare = recs.setdefault(rec, Line(rec, str(row["made"]), int(row["ordinal"]), str(row["text"]), ""))
         page = page_number(row.get("recPage"))
@@ -80,11 +81,10 @@ def machine_lines(engine: Engine, authority: str) -> tuple[dict[str, Line], dict
     return recs, lines
 
 
-def export_rows(engine: Engine, authority: str, reviews: list[Review]) -> list[dict[str, str]]:
-    """The worksheet rows of ``authority``: each follow-up, and each reviewed pair the machine did not link,
-    with the review already made (if any) filled in."""
-    recs, lines = machine_lines(engine, authority)
-    label = next((str(r.get("label") or "") for r in select(engine, AUTHORITY, {"a": URIRef(authority)})[1]), "")
+def export_rows(engine: Engine, label: str, reviews: list[Review]) -> list[dict[str, str]]:
+    """The worksheet rows of the authority named ``label``: each follow-up, and each reviewed pair the machine
+    did not link, with the review already made (if any) filled in."""
+    recs, lines = machine_lines(engine, label)
     mine = {r.pair: r for r in reviews if r.recommendation in recs}
     for pair in sorted(set(mine) - set(lines)):
         bare = recs[pair[0]]
@@ -199,7 +199,7 @@ class Checker:
             return
         self.loaded.add(made)
         for row in select(self.engine, AUTHORITY, {"v": URIRef(made)})[1]:
-            recs, lines = machine_lines(self.engine, str(row["a"]))
+            recs, lines = machine_lines(self.engine, str(row.get("label") or ""))
             self.recs.update(recs)
             self.lines.update(lines)
 

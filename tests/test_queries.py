@@ -70,7 +70,7 @@ def test_follow_through_shows_the_review_beside_the_machine(reviewed):
 
 
 def test_review_sheet(reviewed):
-    got = rows(reviewed, "review-sheet", authority=f"{ID}a1")
+    got = rows(reviewed, "review-sheet", authority="Exampleshire")
     assert [(r["ordinal"], r["laterDate"], r["status"], r["confidence"], r["quote"]) for r in got] == [
         ("1", "2025-03-03", "NotAddressed", "0.9", "Supervision is not consistently strong."),
         ("2", "2025-03-03", "Addressed", "0.8", "Pathway plans are strong."),

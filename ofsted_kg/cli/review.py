@@ -172,7 +172,7 @@ def export_command(authority: str, output: Path, graph: str, reviews_file: Path)
     with _engine(graph) as engine:
         try:
             chosen = choose(in_graph(engine), authority)[0]
-            rows = export_rows(engine, chosen.iri, read_or_empty(reviews_file))
+            rows = export_rows(engine, chosen.label, read_or_empty(reviews_file))
         except (UnknownAuthority, ReviewError) as exc:
             raise _fail(exc) from exc
     write_sheet(output, rows)
