@@ -21,6 +21,7 @@ from rdflib import Dataset
 from .extract import extract
 from .model import BuiltReport, Extraction
 from .read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
+from .reviews import Review
 from .store import new_dataset
 from .stores import MemoryStore, Store
 from .to_rdf import report_iri, to_graph
@@ -124,12 +125,15 @@ def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
 
 
 def build(paths: Iterable[Path | str], jobs: int | None = None,
-          progress: Callable[[Path], None] | None = None, store: Store | None = None) -> BuildResult:
-    """Build ``paths`` into ``store`` (default: a fresh in-memory one), skipping reports it already has."""
+          progress: Callable[[Path], None] | None = None, store: Store | None = None,
+          reviews: tuple[list[Review], str] | None = None) -> BuildResult:
+    """Build ``paths`` into ``store`` (default: a fresh in-memory one), skipping reports it already has; with
+    ``reviews`` (the reviews, their file's name), the store's reviews are replaced by them."""
     store = store if store is not None else MemoryStore()
     workers = jobs or os.cpu_count() or 1
     with fewer_collections():
-        done = update_store(store, collect(paths), lambda tasks: make_reports(tasks, workers, progress), workers)
+        done = update_store(store, collect(paths), lambda tasks: make_reports(tasks, workers, progress), workers,
+                            reviews)
     result = BuildResult(store.data if isinstance(store, MemoryStore) else new_dataset(), done.built, done.refused,
                          done.duplicates, done.conflicts)
     result.update, result.store = done, store

@@ -1,14 +1,14 @@
 """Why did the tool decide what it did about one recommendation?  Gather the reasons with the quotes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF, RDFS
 
 from .evaluate import norm
 from .pages import cite, fragment, target_pages
-from .vocab import OA, OKG, STATUS_OF
+from .vocab import OA, OKG, REVIEWED_OF, STATUS_OF
 
 
 @dataclass
@@ -21,6 +21,8 @@ class Explanation:
     repeats: list[str]
     page: str | None = None  # where the recommendation is printed, 'p. 3'; None for text inputs
     link: str | None = None  # 'FILE.pdf#page=3'
+    machine_status: str | None = None  # the machine's current status where a review changed the current one
+    reviews: dict[str, dict] = field(default_factory=dict)  # later visit's start date -> a person's review there
 
 
 def where(data: Dataset, node: URIRef) -> tuple[str | None, str | None]:
@@ -66,7 +68,23 @@ def explain(data: Dataset, rec: URIRef) -> Explanation:
         })
     follow_ups.sort(key=lambda f: f["later_visit"])
     repeats = [str(data.value(e, OKG.text) or e) for e in data.objects(rec, OKG.repeats)]
+    machine = data.value(rec, OKG.machineCurrentStatus)
     return Explanation(rec, str(data.value(rec, OKG.text) or ""), str(data.value(visit, OKG.startDate) or ""),
                        STATUS_OF.get(data.value(rec, OKG.currentStatus), "unknown"), follow_ups, repeats,
-                       *where(data, rec))
+                       *where(data, rec), STATUS_OF.get(machine) if machine is not None else None,
+                       reviews_of(data, rec))
+
+
+def reviews_of(data: Dataset, rec: URIRef) -> dict[str, dict]:
+    """People's reviews of ``rec``, by the later visit's start date: status, reason, who, when, evidence."""
+    out = {}
+    for node in sorted(data.subjects(OKG.reviewsRecommendation, rec)):
+        later = data.value(node, OKG.reviewsVisit)
+        agent = data.value(node, PROV.wasAttributedTo)
+        out[str(data.value(later, OKG.startDate) or later)] = {
+            "status": REVIEWED_OF.get(data.value(node, OKG.reviewedStatus), "?"),
+            "reason": str(data.value(node, OKG.reason) or ""),
+            "reviewer": str(data.value(agent, RDFS.label) or agent), "at": str(data.value(node, PROV.generatedAtTime)),
+            "evidence": sorted(str(data.value(f, OKG.text) or f) for f in data.objects(node, OKG.reviewedEvidence))}
+    return out
 

@@ -35,6 +35,8 @@ from .model import BuiltReport
 from .read import MAX_BYTES
 from .reference import AUTHORITIES_GRAPH, stamped_authorities_graph
 from .resources import themes_file
+from .review_apply import apply_reviews, by_authority, changed_keys, put_reviews, stored, unmatched, visit_starts
+from .reviews import Review
 from .stores import ReportEntry, Selection, Store
 from .vocab import ID, OKG, THEMES_GRAPH
 
@@ -65,6 +67,8 @@ class Update:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     relinked: list[str] = field(default_factory=list)
+    unmatched: list[tuple[Review, str]] = field(default_factory=list)  # stored reviews that apply to nothing
+    reviews_file: str = ""  # the name of the file those reviews came from
     sources: dict[str, str] = field(default_factory=dict)  # SHA-256 -> the file read for it, as given (for messages)
 
 
@@ -89,12 +93,16 @@ def file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def update_store(store: Store, files: list[Path], maker: Maker, jobs: int = 1) -> Update:
-    """Bring ``store`` up to date with ``files`` (see the module docstring)."""
+def update_store(store: Store, files: list[Path], maker: Maker, jobs: int = 1,
+                 reviews: tuple[list[Review], str] | None = None) -> Update:
+    """Bring ``store`` up to date with ``files`` (see the module docstring), and with ``reviews`` (the reviews
+    and their file's name) when given: authorities whose reviews changed are re-derived too."""
     done = Update()
     known = store.reports()
     by_sha = _hash_files(files, done)
     touched = pending(store)  # authorities a killed run stored reports for but never re-linked
+    if reviews is not None:
+        touched |= _load_reviews(store, *reviews, touched)
     for sha, paths in sorted(by_sha.items()):
         if sha in known:
             touched |= _record_names(store, known[sha], paths, done)
@@ -109,7 +117,19 @@ def update_store(store: Store, files: list[Path], maker: Maker, jobs: int = 1) -
     done.replaced = old
     store.drop([PENDING])
     done.relinked = sorted(touched)
+    done.reviews_file, done.unmatched = unmatched(store)
     return done
+
+
+def _load_reviews(store: Store, reviews: list[Review], source: str, marked: set[str]) -> set[str]:
+    """Replace the store's reviews; the authorities whose reviews changed are marked for re-linking first, so a
+    run killed after this still applies them."""
+    changed = changed_keys(store, reviews, source)
+    if changed is None:
+        return set()
+    _mark_pending(store, marked | changed)
+    put_reviews(store, reviews, source)
+    return changed
 
 
 def _hash_files(files: list[Path], done: Update) -> dict[str, list[Path]]:
@@ -236,7 +256,11 @@ def relink(store: Store, keys: list[str], jobs: int = 1) -> None:
     _refresh(store, AUTHORITIES_GRAPH, *stamped_authorities_graph())
     order = sorted(work, key=lambda k: (-len(work[k]), k))  # biggest first: workers finish together
     inputs = ((key, store.triples(work[key], READS)) for key in order)
+    reviews = by_authority(stored(store)[0])  # people's reviews, applied after the machine's derivation
+    starts = visit_starts(store) if reviews.keys() & work.keys() else {}
     for key, (links, follow) in _derive_all(inputs, jobs if len(order) > 1 else 1):
+        if key in reviews:
+            follow = apply_reviews(follow, reviews[key], starts)
         store.put(dict(zip(derived_names(key), (links, follow))))
 
 
@@ -311,3 +335,9 @@ def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:
     store.drop([PENDING])
     return sorted(graphs), missing
 
+
+
+def apply_reviews_file(store: Store, reviews: list[Review], source: str, jobs: int = 1) -> Update:
+    """Load ``reviews`` (from the file named ``source``) into the store and re-derive the authorities whose
+    reviews changed, with no reports to read: what ``review set`` and ``review import`` do after writing the file."""
+    return update_store(store, [], lambda tasks: iter(()), jobs, (reviews, source))

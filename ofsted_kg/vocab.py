@@ -50,8 +50,11 @@ REC_KIND = {"recommendation": OKG.RecommendationItem, "area-for-improvement": OK
 FRAMEWORK = {"SIF": OKG.SIF, "ILACS": OKG.ILACS, "2026": OKG.Framework2026, "pre-2014": OKG.Pre2014, "JTAI": OKG.JTAIFramework}
 STATUS = {"addressed": OKG.Addressed, "partially-addressed": OKG.PartiallyAddressed, "not-addressed": OKG.NotAddressed,
           "no-later-evidence": OKG.NoLaterEvidence, "awaiting-follow-up": OKG.AwaitingFollowUp}
+REVIEWED = {"addressed": OKG.Addressed, "partially-addressed": OKG.PartiallyAddressed, "not-addressed": OKG.NotAddressed,
+            "does-not-speak-to-it": OKG.DoesNotSpeakToIt}  # what a reviewer may say of a recommendation at a visit
 GRADE_OF = {iri: name for name, iri in GRADE.items()}
 STATUS_OF = {iri: name for name, iri in STATUS.items()}
+REVIEWED_OF = {iri: name for name, iri in REVIEWED.items()}
 KIND_OF = {iri: name for name, iri in VISIT_CLASS.items()}
 
 

@@ -25,7 +25,7 @@ def rows(data, name, **params):
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
           "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours", "regions",
-          "time-to-address", "themes-by-year", "persistent-runs"}  # one test below, or in tests/test_national.py, for each
+          "time-to-address", "themes-by-year", "persistent-runs", "review-sheet"}  # one test below, or in tests/test_national.py, for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -40,6 +40,41 @@ def test_follow_through_table(data):
         ("1", "NotAddressed", "Supervision is not consistently strong."),
         ("2", "Addressed", "Pathway plans are strong.")]
     assert rows(data, "follow-through", authority="Nowhere") == []
+
+
+REVIEWS = FIXTURE.parent / "reviews.trig"
+
+
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def reviewed(request):
+    """The follow-through fixture with people's reviews beside it, on both engines."""
+    import pyoxigraph as ox
+
+    from ofsted_kg.sparql import open_file
+
+    if request.param == "rdflib":
+        graph = load(FIXTURE)
+        graph.parse(REVIEWS, format="trig")
+        return graph
+    store = open_file(FIXTURE)
+    store.load(path=str(REVIEWS), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def test_follow_through_shows_the_review_beside_the_machine(reviewed):
+    got = rows(reviewed, "follow-through", authority="Exampleshire")
+    assert [(r["ordinal"], r["laterVisit"], r["status"], r["reviewed"], r["evidence"]) for r in got] == [
+        ("1", "2025-03-03", "NotAddressed", "NotAddressed", "Supervision is not consistently strong."),
+        ("2", "2025-03-03", "Addressed", "PartiallyAddressed", "Pathway plans are strong."),
+        ("2", "2026-02-02", None, "Addressed", None)]  # a visit the machine did not link, reviewed
+
+
+def test_review_sheet(reviewed):
+    got = rows(reviewed, "review-sheet", authority="Exampleshire")
+    assert [(r["ordinal"], r["laterDate"], r["status"], r["confidence"], r["quote"]) for r in got] == [
+        ("1", "2025-03-03", "NotAddressed", "0.9", "Supervision is not consistently strong."),
+        ("2", "2025-03-03", "Addressed", "0.8", "Pathway plans are strong."),
+        ("1", None, None, None, None)]  # rec3, of the later visit: nothing linked yet
 
 
 def test_not_addressed(data):

@@ -7,11 +7,7 @@ must read the workbook as the CSV says.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,7 +17,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from okg_paths import SHARED, missing_tool
+import office
+from office import convert, require_soffice
+from okg_paths import SHARED
 from ofsted_kg.cli.main import cli
 from ofsted_kg.sparql import open_file
 from ofsted_kg.store import load
@@ -257,18 +255,8 @@ def test_region_letters_are_the_lookups():
 
 # --- LibreOffice reads the workbook as the CSV says -------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
-CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # comma, double quote, UTF-8, from line 1
-
-
-def require_soffice() -> None:
-    """Skip (or fail, when OFSTED_KG_REQUIRE_TOOLS=1 as in CI) if LibreOffice is not installed."""
-    if not Path(SOFFICE).exists():
-        missing_tool("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-
-
 def test_missing_libreoffice_skips_or_fails_as_asked(monkeypatch):
-    monkeypatch.setattr(sys.modules[__name__], "SOFFICE", "/nonexistent/soffice")
+    monkeypatch.setattr(office, "SOFFICE", "/nonexistent/soffice")
     monkeypatch.setenv("OFSTED_KG_REQUIRE_TOOLS", "1")
     with pytest.raises(pytest.fail.Exception, match="libreoffice-calc-nogui"):
         require_soffice()
@@ -278,14 +266,7 @@ def test_missing_libreoffice_skips_or_fails_as_asked(monkeypatch):
 
 
 def libreoffice_csv(workbook: Path, folder: Path) -> list[list[str]]:
-    """``soffice --headless --convert-to csv``, with a profile of its own (it needs a writable one)."""
-    profile = folder / "profile"
-    result = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
-                             CSV_FILTER, "--outdir", str(folder), str(workbook)], capture_output=True, text=True,
-                            timeout=180, check=False, env={**os.environ, "HOME": str(folder)})
-    converted = folder / f"{workbook.stem}.csv"
-    assert result.returncode == 0 and converted.is_file(), result.stdout + result.stderr
-    with converted.open(newline="", encoding="utf-8") as fh:
+    with convert(workbook, "csv", folder).open(newline="", encoding="utf-8") as fh:
         return list(csv.reader(fh))
 
 

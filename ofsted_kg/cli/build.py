@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..build import build, collect
+from ..reviews import Review, ReviewError, read_reviews
 from ..store import FormatError, format_for
 from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError
 from ..validate import validate_store
@@ -30,9 +31,13 @@ from .common import count, open_store_or_fail
               f"(default {DEFAULT_STORE}, or memory when only -o is given).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @click.option("--validate", "check", is_flag=True, help="Validate the authorities this build changed (SHACL, in parallel).")
+@click.option("--reviews", "reviews_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="People's reviews of statuses (a Turtle file `ofsted-kg review` writes): loaded into the store, "
+                   "replacing the reviews it held, and applied. Without it the store's reviews stay and apply.")
 def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None, jobs: int | None,
-                  check: bool) -> None:
+                  check: bool, reviews_file: Path | None) -> None:
     """Read Ofsted reports (PDF or text; files or folders) into a store and/or a graph file."""
+    reviews = _reviews(reviews_file)
     if output is not None:
         try:
             format_for(output)
@@ -46,7 +51,8 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
         with click.progressbar(length=len(files), label="reading", file=sys.stderr,
                                hidden=len(files) < 5 or not sys.stderr.isatty()) as bar:
             try:
-                result = build(files, jobs=jobs or os.cpu_count() or 1, progress=lambda _p: bar.update(1), store=store)
+                result = build(files, jobs=jobs or os.cpu_count() or 1, progress=lambda _p: bar.update(1), store=store,
+                               reviews=reviews)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
         if output is not None and (result.built or spec != "memory"):
@@ -65,6 +71,16 @@ def build_command(paths: tuple[Path, ...], output: Path | None, spec: str | None
         raise SystemExit(1)
     if result.refused:
         raise SystemExit(1)
+
+
+def _reviews(path: Path | None) -> tuple[list[Review], str] | None:
+    """The reviews of ``--reviews FILE`` and the file's name, or None; a bad file is one line naming it."""
+    if path is None:
+        return None
+    try:
+        return read_reviews(path), path.name
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @contextmanager
@@ -103,6 +119,10 @@ def _summary(result, target: str, written: bool) -> None:
         click.echo(f"  same report as {same}: {name} (recorded as a second file name)")
     for name, other in result.conflicts:
         click.echo(f"  warning: {name} describes the same visit as {other}")
+    if done:
+        for review, why in done.unmatched:  # kept in the file: the visit may come back, or the user decides
+            click.echo(f"  warning: {done.reviews_file}: review of {review.recommendation} at {review.visit} "
+                       f"matches nothing in this build ({why}); kept, not applied")
     for ext in result.built:
         for problem in ext.problems:
             click.echo(f"  flagged: {where(ext)}: {problem}")

@@ -25,13 +25,19 @@ def explain_command(recommendation: str, graph: str) -> None:
         click.echo(f"{e.recommendation}\n  made at the visit of {e.visit_start}: {e.text}")
         if e.page:
             click.echo(f"  printed on {e.page}: {e.link}")
-        click.echo(f"  current status: {e.current_status}")
+        machine = f" (reviewed; the machine read: {e.machine_status})" if e.machine_status else ""
+        click.echo(f"  current status: {e.current_status}{machine}")
         for earlier in e.repeats:
             click.echo(f"  restates an earlier recommendation: {earlier}")
-        if not e.follow_ups:
+        if not e.follow_ups and not e.reviews:
             click.echo("  no later visit speaks to it")
+        for date in sorted(set(e.reviews) - {fu["later_visit"] for fu in e.follow_ups}):
+            click.echo(f"  at {date}: the machine did not link this visit")
+            _review(e.reviews[date])
         for fu in e.follow_ups:
             click.echo(f"  at {fu['later_visit']}: {fu['status']} (confidence {fu['confidence']})")
+            if fu["later_visit"] in e.reviews:
+                _review(e.reviews[fu["later_visit"]])
             click.echo(f"    why: {fu['explanation']}")
             click.echo(f"    cues: {', '.join(fu['cues']) or 'none'}")
             for ev in fu["evidence"]:
@@ -41,3 +47,10 @@ def explain_command(recommendation: str, graph: str) -> None:
                 if ev["link"]:
                     click.echo(f"    > {ev['link']}")
         click.echo("")
+
+
+def _review(review: dict) -> None:
+    """A person's review beside the machine's reasoning: what they said, why, who and when."""
+    click.echo(f"    reviewed: {review['status']} by {review['reviewer']} at {review['at']}: {review['reason']}")
+    for quote in review["evidence"]:
+        click.echo(textwrap.indent(textwrap.fill(f"“{quote}”", 100), "    reviewer's evidence > "))

@@ -20,6 +20,7 @@ VERBS = {  # verb -> "module:command", in the order --help lists them
     "stats": "stats:stats_command",
     "evaluate": "evaluate:evaluate_command",
     "explain": "explain:explain_command",
+    "review": "review:review_command",
     "report": "report:report_command",
     "time-to-address": "time_to_address:time_to_address_command",
     "remove": "remove:remove_command",
