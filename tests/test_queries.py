@@ -65,16 +65,26 @@ def test_follow_through_shows_the_review_beside_the_machine(reviewed):
     got = rows(reviewed, "follow-through", authority="Exampleshire")
     assert [(r["ordinal"], r["laterVisit"], r["status"], r["reviewed"], r["evidence"]) for r in got] == [
         ("1", "2025-03-03", "NotAddressed", "NotAddressed", "Supervision is not consistently strong."),
-        ("2", "2025-03-03", "Addressed", "PartiallyAddressed", "Pathway plans are strong."),
-        ("2", "2026-02-02", None, "Addressed", None)]  # a visit the machine did not link, reviewed
+        ("2", "2025-03-03", "Addressed", "PartiallyAddressed", "Pathway plans are strong.")]
+    # the reviewed 2026-02-02 visit of item 2, which the machine did not link, is not a row of this table
 
 
 def test_review_sheet(reviewed):
     got = rows(reviewed, "review-sheet", authority="Exampleshire")
     assert [(r["ordinal"], r["laterDate"], r["status"], r["confidence"], r["quote"]) for r in got] == [
         ("1", "2025-03-03", "NotAddressed", "0.9", "Supervision is not consistently strong."),
-        ("2", "2025-03-03", "Addressed", "0.8", "Pathway plans are strong."),
-        ("1", None, None, None, None)]  # rec3, of the later visit: nothing linked yet
+        ("2", "2025-03-03", "Addressed", "0.8", "Pathway plans are strong.")]
+
+
+def test_review_sheet_recommendations_and_pages(reviewed):
+    """The worksheet's other two queries: every recommendation, linked or not, and the pages (none here: the
+    fixture is read from text)."""
+    from ofsted_kg.resources import data_dir
+
+    folder = data_dir("queries") / "review"
+    got = rows(reviewed, str(folder / "recommendations.rq"), authority="Exampleshire")
+    assert [(r["made"], r["ordinal"]) for r in got] == [("2023-01-10", "1"), ("2023-01-10", "2"), ("2025-03-03", "1")]
+    assert rows(reviewed, str(folder / "pages.rq"), authority="Exampleshire") == []
 
 
 def test_not_addressed(data):
