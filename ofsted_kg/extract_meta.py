@@ -63,7 +63,8 @@ OVERALL = re.compile(
 LSCB = re.compile(
     rf"^(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))?\s+(?:is\s+|are\s+)?({GRADE_RE})\b",
     re.IGNORECASE | re.MULTILINE)
-AREA_GRADE = re.compile(rf"^(?:\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^:]{{8,140}}?)[\s:]+(?P<grade>{GRADE_RE})\s*\.?$", re.IGNORECASE)
+# a judgement-table row; a ruled line the PDF prints after the last row reads as trailing underscores
+AREA_GRADE = re.compile(rf"^(?:\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^:]{{8,140}}?)[\s:]+(?P<grade>{GRADE_RE})\s*\.?(?:\s*_+)?$", re.IGNORECASE)
 MAIN_FINDINGS = re.compile(r"^record of main findings:?\s*(?P<service>[^\n]{0,80}?)\s*$", re.IGNORECASE | re.MULTILINE)
 RECORD_CELL = re.compile(rf"(?P<area>[A-Za-z][A-Za-z ,'’]{{3,90}}?)\s+(?P<grade>{GRADE_RE})\b(?=\s|$)", re.IGNORECASE)
 GRADED_KINDS = {"inspection"}
@@ -81,7 +82,8 @@ LETTER_TEAM = re.compile(
     r"(?:\.(?:\s|$)|, all of whom|, both of whom|$)", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?: (?:[A-Z][a-zA-Z'’\-]+|de|van|von|le|la|du)){1,3}$")
 REPORTING = re.compile(r"(?i:reporting inspector):?\s+(?P<names>[A-Z][^\n:]{2,60}?)(?=\s+HMI\b|\s+age group|\s*$)", re.MULTILINE)
-TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\boi\b|\bscri\b|\bsenior hmi\b|\bsocial care regulatory inspectors?\b|\bsocial care\b|\bofsted inspector\b", re.IGNORECASE)
+# SIF-era teams add "AI" (additional or associate inspector), in capitals only: "Ai" could be a name
+TITLE_WORDS = re.compile(r"\b(?:his|her) majesty.s inspectors?\b|\bhmi\b|\boi\b|\bscri\b|\bsenior hmi\b|\bsocial care regulatory inspectors?\b|\bsocial care\b|\bofsted inspector\b|\b(?:additional|associate) inspectors?\b|(?-i:\bAI\b)", re.IGNORECASE)
 
 
 def grade_slug(text: str) -> str:

@@ -83,6 +83,10 @@ def test_development_gold_regression_floor(corpus_gold_graph):
     figures = evaluate(corpus_gold_graph, folders).figures
     assert _ratio(figures["recommendations"]["recall"]) >= 0.99
     assert _ratio(figures["recommendations"]["addressed to the right body (LSCB or not)"]) >= 0.99
+    visits = figures["visits"]  # each gold visit matched to the report of its own authority, not a namesake file
+    assert all(visits[f].split("/")[0] == visits[f].split("/")[1] for f in
+               ("report found", "authority gss", "visit type", "start date", "lead inspector", "overall grade"))
+    assert _ratio(visits["judgements"]) >= 0.99 and _ratio(visits["inspectors"]) >= 0.97  # 74/74, 73/74 today
     follow = figures["follow-ups"]
     assert _ratio(follow["links found"]) >= 0.85
     assert _ratio(follow["status within one step"]) >= 0.8
