@@ -181,9 +181,12 @@ def _letter_date(blocks: list[Block]) -> dt.date | None:
 def _inspectors(ext: Extraction, blocks: list[Block]) -> None:
     names: list[str] = []
     lead = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if TEAM_ROLES.match(block.text) or re.search(r"lead inspector\s*:", block.text, re.IGNORECASE):
-            for role, people in _roles(block.text):
+            text = block.text
+            if text.rstrip().endswith(",") and i + 1 < len(blocks) and ":" not in blocks[i + 1].text:
+                text += " " + blocks[i + 1].text  # 'Team inspectors: A HMI, B HMI,' / 'C HMI, D HMI' on the next line
+            for role, people in _roles(text):
                 if role.lower() in NOT_INSPECTORS:
                     continue
                 found = _names(people)
