@@ -54,6 +54,10 @@ LA_SECTION = re.compile(r"^(?:section \d+\W+)?(?:what does the local authority|t
                         r"|leadership, management and governance|the graded judgement)", re.IGNORECASE)
 CONTENTS_LINE = re.compile(r"\s\d{1,3}\s.*\s\d{1,3}(?:\s|$)")
 OPENS_SUB_LIST = re.compile(r"(?::|\b(?:include|including|that|to|by|and|for|of|with|on|in|through))$", re.IGNORECASE)
+# A focused visit's letter has one list of what needs to improve; a later list heading is a part of its findings
+# (Coventry 2019: 'Areas for Improvement' over findings paragraphs).  Inspections have one list per body (SIF:
+# the local authority's and the LSCB's), so they are not in it.
+ONE_LIST = {"focused-visit"}
 TITLE_WORDS = 12  # a body block this short may be a section title the segmenter did not take for a heading
 LEAD_IN = re.compile(r"(?:should|must|needs? to) take the following actions?\.?$|:$", re.IGNORECASE)
 FRAMEWORK_TAG = re.compile(r"\(((?:outcome|enabler|principle)\s+\w+(?:\s+and\s+\w+)?)[,;]?\s*(?:the\s+)?national\s+framework\)", re.IGNORECASE)
@@ -106,6 +110,8 @@ def read_items(ext: Extraction, blocks: list[Block]) -> None:
     for i, block in enumerate(blocks):
         if block.shape == "heading":
             new_role, new_kind = section_role(block.text, in_list=role == "recs")
+            if new_role == "recs" and role == "findings" and ext.kind in ONE_LIST and ext.recommendations:
+                new_role, new_kind = "findings", None  # its one list is read: 'Areas for improvement' in the findings
             lead_in = block.text.endswith(":") and not (role == "recs" and FINDINGS_HEADING.search(block.text))
             if new_role == "findings" and (lead_in or re.fullmatch(GRADE_RE, block.text, re.IGNORECASE)):
                 continue  # a list's lead-in or a grade cell: not a new section ('... has the following strengths:' is)
