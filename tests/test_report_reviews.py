@@ -216,7 +216,7 @@ CHECK = """document.addEventListener("DOMContentLoaded", function () {
     var box = el.getBoundingClientRect(), style = getComputedStyle(el);
     out.push({tag: el.tagName, title: el.getAttribute("title"), w: box.width, h: box.height,
               shown: style.display !== "none" && style.visibility === "visible" && style.opacity !== "0",
-              border: style.borderTopStyle + " " + style.borderTopWidth});
+              border: style.borderTopStyle + " " + style.borderTopWidth, display: style.display});
   });
   document.body.setAttribute("data-check", JSON.stringify(out));
 });
@@ -242,6 +242,8 @@ def test_in_chromium_the_marker_is_visible_and_its_tooltip_is_in_the_dom(reviewe
     spans = [c for c in checked if c["tag"] == "SPAN"]
     assert len(spans) >= 6  # three in the matrix, three in the evidence list, and the current statuses
     assert all(c["shown"] and c["w"] > 20 and c["h"] > 8 and c["border"].startswith("solid") for c in spans), spans
+    cells = [c for c in checked if c["tag"] == "TD"]
+    assert len(cells) == 3 and all(c["display"] == "table-cell" and c["w"] > 20 for c in cells), cells  # still a table
     assert f"Reviewed by Sam Patel on 2026-03-02: {REASON} (machine read: addressed)" in [c["title"] for c in spans]
     assert any(c["title"].startswith("Reviewed by Jo Lee on 2026-03-04") for c in spans)
     assert 'title="Reviewed by Sam Patel on 2026-03-02' in opened.dom
