@@ -249,6 +249,46 @@ def test_in_chromium_the_marker_is_visible_and_its_tooltip_is_in_the_dom(reviewe
     assert 'title="Reviewed by Sam Patel on 2026-03-02' in opened.dom
 
 
+FILTER = """document.addEventListener("DOMContentLoaded", function () {
+  var most = document.querySelector("[data-needs=confidence]"), out = {};
+  out.hidden = document.querySelector(".needs-filter").hidden;
+  most.value = "LIMIT";
+  most.dispatchEvent(new Event("input"));
+  out.visible = [];
+  document.querySelectorAll("table.needs tbody tr").forEach(function (tr) {
+    if (getComputedStyle(tr).display !== "none") { out.visible.push(tr.getAttribute("data-confidence")); }
+  });
+  out.said = document.querySelector("[data-needs=shown]").textContent;
+  document.body.setAttribute("data-check", JSON.stringify(out));
+});
+"""
+
+
+@pytest.mark.corpus
+def test_in_chromium_the_needs_review_filter_keeps_the_least_sure(reviewed):
+    """Without JavaScript review.html lists every row (the filter stays hidden); with it, a confidence limit
+    hides the surer ones."""
+    require_chromium()
+    site = reviewed["site"]
+    html = (site / "review.html").read_text(encoding="utf-8")
+    assert 'class="needs-filter" role="group" aria-label="Show follow-ups needing review" hidden>' in html
+    confidences = [float(r["data-confidence"]) for r in needs_rows(html)]
+    least, next_least = sorted(confidences)[:2]
+    limit = round((least + next_least) / 2, 4)  # between the two least sure: keeps the first only
+    (site / "check.js").write_text(FILTER.replace("LIMIT", str(limit)), encoding="utf-8")
+    page = site / "checked.html"
+    page.write_text(html.replace("</head>", '<script src="check.js"></script>\n</head>'), encoding="utf-8")
+    try:
+        opened = open_page(page)
+    finally:
+        page.unlink()
+        (site / "check.js").unlink()
+    checked = json.loads(unescape(re.search(r'data-check="([^"]*)"', opened.dom).group(1)))
+    kept = [c for c in confidences if c <= limit]
+    assert checked["hidden"] is False and [float(c) for c in checked["visible"]] == kept
+    assert 0 < len(kept) < len(confidences) and checked["said"] == f"{len(kept)} shown"
+
+
 # --- a site without reviews ----------------------------------------------------------------------------------------
 
 NEW_PARTS = (r'<p class="review-counts".*?</p>\n', r'<section id="needs-review".*?</section>\n\n',
@@ -274,7 +314,7 @@ def test_change_detector_site_without_reviews_is_the_site_before_review_views_bu
             for part in NEW_PARTS:
                 text = re.sub(part, "", text, flags=re.S)
             data = text.encode("utf-8")
-        elif name == "report.css":  # the review rules are appended
+        elif name in ("report.css", "report.js"):  # the review rules and the needs-review filter are appended
             data = data[:was["bytes"]]
         assert hashlib.sha256(data).hexdigest() == was["sha256"], name
     pages = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
