@@ -82,6 +82,7 @@ class Pending:
 
 
 def read_review_views(engine: Engine) -> ReviewViews:
+    """The two review queries over ``engine``: read once, beside the tables, so report and serve show the same."""
     return ReviewViews(read_table(engine, "reviews", "."), read_table(engine, "needs-review", "."))
 
 
