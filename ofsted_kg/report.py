@@ -24,6 +24,7 @@ from .sparql import Engine
 from .survival import FRAMEWORK_LABEL, HORIZONS
 from .report_model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK, STATUS_ORDER, Authority,
                            anchor, build_authorities, page_fields, page_name, timeline, years)
+from .report_reviews import ReviewViews, attach_reviews, read_review_views
 from .tables import Table
 
 STATIC = ("report.css", "report.js")
@@ -67,26 +68,32 @@ class Views:
     national: National | None = None
     comparisons: dict[str, list[Row]] | None = None
     changes: Changes | None = None  # report --changes-since: what changed since an earlier build (ofsted_kg.diff)
+    reviews: ReviewViews | None = None  # people's reviews and what still needs one (ofsted_kg.report_reviews)
 
 
 def views_of(engine: Engine, tables: dict[str, Table], changes: Changes | None = None) -> Views:
     """The national page and every authority's comparison, read from ``engine`` (what ``report`` and ``serve`` show)."""
-    return Views(national(engine), comparisons(engine, tables["visits"]), changes)
+    return Views(national(engine), comparisons(engine, tables["visits"]), changes, read_review_views(engine))
 
 
 def render_site(tables: dict[str, Table], folder: Path, authority: str | None = None, title: str = "",
                 views: Views = Views()) -> Site:
     """Write index, national, authority and report pages for ``tables`` into ``folder``, atomically replaced; with
-    ``views.changes`` also changes.html, linked from the index."""
+    ``views.changes`` also changes.html, linked from the index; with ``views.reviews`` also review.html, the
+    follow-ups no one has reviewed yet."""
     try:
         check_replaceable(output_folder(folder), str(folder))  # before rendering: a refusal should cost nothing
     except FolderError as exc:
         raise ReportError(str(exc)) from exc
     authorities = select_authorities(build_authorities(tables), authority, tables["visits"].rows)
     env = environment()
+    pending = attach_reviews(authorities, views.reviews, tables["findings"]) if views.reviews else None
     national = views.national
     pages: dict[str, str | bytes] = {"index.html": env.get_template("index.html").render(
-        authorities=authorities, title=title, national=national, changes=views.changes)}
+        authorities=authorities, title=title, national=national, changes=views.changes, reviewing=pending is not None)}
+    if pending is not None:
+        pages["review.html"] = env.get_template("review.html").render(pending=pending, authorities=authorities,
+                                                                      title=title)
     if national is not None:
         pages["national.html"] = env.get_template("national.html").render(n=national, title=title, pages=_pages(authorities))
         pages.update({chart.file: chart.svg for chart in national.charts})

@@ -11,17 +11,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .pages import cite, pdf_link
 from .tables import Table
 from .vocab import ID, slug
 
+if TYPE_CHECKING:  # the review view model builds on this one
+    from .report_reviews import Counts, Mark, Pending
+
 STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
 STATUS_LABEL = {"Addressed": "Addressed", "PartiallyAddressed": "Partially addressed",
                 "NotAddressed": "Not addressed", "NoLaterEvidence": "No later evidence",
-                "AwaitingFollowUp": "Awaiting follow-up"}
+                "AwaitingFollowUp": "Awaiting follow-up", "DoesNotSpeakToIt": "Does not speak to it"}
 STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",
-               "NoLaterEvidence": "–", "AwaitingFollowUp": "…"}
+               "NoLaterEvidence": "–", "AwaitingFollowUp": "…", "DoesNotSpeakToIt": "∅"}
 KIND_LABEL = {"Inspection": "Inspection", "FocusedVisit": "Focused visit", "MonitoringVisit": "Monitoring visit",
               "JointTargetedAreaInspection": "Joint targeted area inspection", "LSCBReview": "LSCB review"}
 REC_KIND_LABEL = {"RecommendationItem": "Recommendation", "AreaForImprovement": "Area for improvement",
@@ -92,6 +96,8 @@ class Cell:
     applicable: bool  # False: the visit came before the recommendation was made
     followup: dict | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    review: Mark | None = None  # a person's status here (ofsted_kg.report_reviews)
+    review_evidence: list[Evidence] = field(default_factory=list)  # the findings the reviewer gave
 
 
 @dataclass
@@ -111,11 +117,12 @@ class Rec:
     pdf: str | None = None
     pdf_file: str | None = None
     cells: list[Cell] = field(default_factory=list)
+    machine_current: str | None = None  # the machine's current status, on a recommendation a review touches
 
     @property
     def followed(self) -> list[tuple[Visit, Cell]]:
-        """(later visit, cell) pairs where a follow-up was found, in date order."""
-        return [(v, c) for v, c in zip(self.later, self.cells) if c.followup]
+        """(later visit, cell) pairs where a follow-up was found or a person reviewed the visit, in date order."""
+        return [(v, c) for v, c in zip(self.later, self.cells) if c.followup or c.review]
 
 
 @dataclass
@@ -127,6 +134,8 @@ class Authority:
     visits: list[Visit]
     recs: list[Rec]
     chains: list[list[Rec]]
+    review_counts: Counts | None = None  # None: the site was rendered without the review views
+    needs: list[Pending] = field(default_factory=list)  # follow-ups no one reviewed, lowest confidence first
 
     @property
     def counts(self) -> dict[str, int]:
@@ -194,13 +203,17 @@ def _rec(row: dict, visits: dict[str, Visit], columns: list[Visit], followups: d
     for visit in columns:
         fu = followups.get((rec.iri, visit.iri))
         if fu:
-            quotes = [Evidence(f["text"], f["section"], report_link(f["report"], f["finding"]),
-                               f"{visit.label}, paragraph {f['ordinal']}", **page_fields(f))
-                      for f in evidence.get(fu["followUp"], []) if f]
+            quotes = [quote(f, visit) for f in evidence.get(fu["followUp"], []) if f]
             rec.cells.append(Cell(fu["status"], True, fu, quotes))
         else:
             rec.cells.append(Cell(None, _after(visit.start, made.start)))
     return rec
+
+
+def quote(finding: dict, visit: Visit) -> Evidence:
+    """A finding row of ``visit`` as an evidence quote linked to its paragraph and PDF page."""
+    return Evidence(finding["text"], finding["section"], report_link(finding["report"], finding["finding"]),
+                    f"{visit.label}, paragraph {finding['ordinal']}", **page_fields(finding))
 
 
 def _after(later: str, earlier: str) -> bool:

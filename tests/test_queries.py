@@ -25,7 +25,7 @@ def rows(data, name, **params):
 
 TESTED = {"follow-through", "not-addressed", "repeated", "persistent-themes", "judgement-history",
           "awaiting-follow-up", "evidence", "visit-timing", "recommendation-timing", "neighbours", "regions",
-          "time-to-address", "themes-by-year", "persistent-runs", "review-sheet"}  # one test below, or in tests/test_national.py, for each
+          "time-to-address", "themes-by-year", "persistent-runs", "review-sheet", "reviews", "needs-review"}  # one test below, or in tests/test_national.py, for each
 
 
 def test_every_shipped_query_has_a_title_and_a_test():
@@ -85,6 +85,50 @@ def test_review_sheet_recommendations_and_pages(reviewed):
     got = rows(reviewed, str(folder / "recommendations.rq"), authority="Exampleshire")
     assert [(r["made"], r["ordinal"]) for r in got] == [("2023-01-10", "1"), ("2023-01-10", "2"), ("2025-03-03", "1")]
     assert rows(reviewed, str(folder / "pages.rq"), authority="Exampleshire") == []
+
+
+def test_reviews_give_who_when_why_beside_the_machine(reviewed):
+    got = rows(reviewed, "reviews", authority="Exampleshire")
+    assert [(r["ordinal"], r["laterDate"], r["reviewed"], r["machine"], r["confidence"], r["reviewer"], r["at"][:19],
+             r["reason"], r["evidence"]) for r in got] == [  # the time as written (the engines differ on 'Z')
+        ("1", "2025-03-03", "NotAddressed", "NotAddressed", "0.9", "Ann", "2026-03-02T10:05:00", "Agreed.", None),
+        ("2", "2025-03-03", "PartiallyAddressed", "Addressed", "0.8", "Ann", "2026-03-02T10:00:00",
+         "Only some plans.", None),
+        ("2", "2026-02-02", "Addressed", None, None, "Ann", "2026-03-02T10:10:00", "Plans now strong.", ID + "f3")]
+    assert rows(reviewed, "reviews", authority="Nowhere") == []
+
+
+ONE_REVIEW = """@prefix okg: <https://w3id.org/ofsted-kg/ontology#> . @prefix id: <https://w3id.org/ofsted-kg/id/> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+id:graph\\/reviews { id:rev2 a okg:Review ; okg:reviewsRecommendation id:rec1 ; okg:reviewsVisit id:v2 ;
+  okg:reviewedStatus okg:NotAddressed ; okg:reason "Agreed." ; prov:wasAttributedTo id:ann .
+  id:ann rdfs:label "Ann" . }"""
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_needs_review_is_the_unreviewed_follow_ups_lowest_confidence_first(engine):
+    """Both follow-ups, the less sure first; a review of one takes it off; all reviewed, nothing left."""
+    import pyoxigraph as ox
+
+    from ofsted_kg.sparql import open_file
+
+    def graph(extra: str | None = None):
+        if engine == "rdflib":
+            g = load(FIXTURE)
+            return g.parse(data=extra, format="trig") if extra else g
+        store = open_file(FIXTURE)
+        if extra:
+            store.load(extra.encode(), format=ox.RdfFormat.TRIG)
+        return store
+
+    def pending(g):
+        return [(r["confidence"], r["ordinal"], r["laterDate"], r["status"], r["text"])
+                for r in rows(g, "needs-review", authority="Exampleshire")]
+
+    assert pending(graph()) == [("0.8", "2", "2025-03-03", "Addressed", "The quality of pathway plans."),
+                                ("0.9", "1", "2025-03-03", "NotAddressed", "The quality of supervision.")]
+    assert pending(graph(ONE_REVIEW)) == [("0.8", "2", "2025-03-03", "Addressed", "The quality of pathway plans.")]
+    assert pending(graph(REVIEWS.read_text(encoding="utf-8"))) == []
 
 
 def test_not_addressed(data):

@@ -21,7 +21,7 @@ def site(seed_graph_file, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     result = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "wrote 10 pages for 3 authorities" in result.output  # with national.html
+    assert "wrote 11 pages for 3 authorities" in result.output  # with national.html and review.html
     return out
 
 

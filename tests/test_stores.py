@@ -303,11 +303,17 @@ def rows(store: Store, text: str, bindings=None) -> list[tuple[str, ...]]:
     return sorted(tuple(str(r[c]) if c in r else "" for c in columns) for r in result)
 
 
+# Queries of the reviews graph, which the seed build has not: test_queries.py runs them on both engines over a
+# fixture with reviews, test_remote_servers.py over the seed with the example reviews.
+EMPTY_ON_SEED = {"reviews"}
+
+
 @pytest.mark.parametrize("name", sorted(queries()))
 def test_shipped_query_same_rows_on_both_engines(name, seed_build, seed_oxigraph):
     text = find_query(name).text
     memory = rows(MemoryStore(seed_build.dataset), text)
-    assert memory, f"{name} returns nothing on the seed build: the comparison would prove nothing"
+    assert memory or name in EMPTY_ON_SEED, \
+        f"{name} returns nothing on the seed build: the comparison would prove nothing"
     assert rows(seed_oxigraph, text) == memory
 
 
@@ -326,7 +332,7 @@ def test_shipped_query_with_its_parameter_same_rows_on_both_engines(name, param,
     memory_store = MemoryStore(seed_build.dataset)
     bindings = bind(query, {param: parameter_values(memory_store)[param]})
     memory = rows(memory_store, query.text, bindings)
-    assert memory, f"{name} with {param} bound returns nothing on the seed build"
+    assert memory or name in EMPTY_ON_SEED, f"{name} with {param} bound returns nothing on the seed build"
     assert rows(seed_oxigraph, query.text, bindings) == memory
 
 

@@ -17,3 +17,26 @@
     });
   });
 }());
+// review.html: narrow the needs-review list to one authority or to the least sure; without JavaScript it shows all.
+(function () {
+  "use strict";
+  var box = document.querySelector(".needs-filter");
+  if (!box) { return; }
+  box.hidden = false;
+  var pick = box.querySelector("[data-needs=authority]"), most = box.querySelector("[data-needs=confidence]");
+  var shown = box.querySelector("[data-needs=shown]");
+  function apply() {
+    var name = pick.value, limit = parseFloat(most.value), n = 0;
+    document.querySelectorAll("table.needs tbody tr").forEach(function (tr) {
+      var c = tr.getAttribute("data-confidence");
+      var keep = (!name || tr.getAttribute("data-authority") === name) &&
+                 (isNaN(limit) || c === "" || parseFloat(c) <= limit);
+      tr.classList.toggle("hidden", !keep);
+      n += keep ? 1 : 0;
+    });
+    shown.textContent = n + " shown";
+  }
+  pick.addEventListener("change", apply);
+  most.addEventListener("input", apply);
+  apply();
+}());
