@@ -15,7 +15,6 @@ import math
 from typing import TYPE_CHECKING
 
 from .classifier import Logistic, fit_logistic
-from .similarity import overlap
 
 if TYPE_CHECKING:
     from .followup import Item, Unit
@@ -27,16 +26,30 @@ RELATIVE = {0: "lexical", 2: "subject head", 5: "subject in finding", 6: "covera
             13: "best sentence", 14: "best sentence subject"}
 
 
-def pair_features(rec: Item, finding: Item, unit: Unit, parts: tuple) -> list[float]:
+class Weighed:
+    """A text's distinct words with their IDF weights, in sorted order (a float sum never follows hash order),
+    so the share of it another text holds costs one pass over its few words."""
+
+    def __init__(self, terms: list[str], idf) -> None:
+        self.weights = [(t, idf(t)) for t in sorted(set(terms))]
+        self.total = sum(w for _, w in self.weights)
+
+    def share(self, words: set[str]) -> float:
+        """IDF-weighted share of these words found in ``words`` (0 for an empty text)."""
+        return sum(w for t, w in self.weights if t in words) / self.total if self.total else 0.0
+
+
+def pair_features(rec: Item, finding: Item, unit: Unit, parts: tuple, item: Weighed, subject: Weighed
+                  ) -> list[float]:
     """What one finding says about one recommendation, on its own.  ``parts``: its evidence parts
-    (:func:`~ofsted_kg.followup.evidence_parts`), computed by the caller, which keeps them."""
-    idf, index = unit.bm25.idf, unit.index[finding.iri]
+    (:func:`~ofsted_kg.followup.evidence_parts`), computed by the caller, which keeps them; ``item`` and
+    ``subject``: the recommendation's words and its subject's, weighed once for all its findings."""
+    index = unit.index[finding.iri]
     shared = set(rec.themes) & set(finding.themes)
-    best_sentence = max((overlap(rec.terms, words, idf) for words in finding.sentence_terms), default=0.0)
-    best_subject = max((overlap(rec.head, words, idf) for words in finding.sentence_terms), default=0.0) \
-        if rec.head else 0.0
+    best_sentence = max((item.share(words) for words in finding.sentence_terms), default=0.0)
+    best_subject = max((subject.share(words) for words in finding.sentence_terms), default=0.0)
     section = finding.section.lower()
-    return [*parts, overlap(rec.head, finding.terms, idf) if rec.head else 0.0, unit.bm25.coverage(rec.terms, index),
+    return [*parts, subject.share(set(finding.terms)), unit.bm25.coverage(rec.terms, index),
             unit.bm25.score(rec.terms, index), len(shared) / len(finding.themes) if finding.themes else 0.0,
             float(bool(shared)), unit.position[finding.iri], float(any(k in section for k in SUMMARY_SECTIONS)),
             math.log1p(len(finding.terms)), best_sentence, best_subject, best_sentence * best_subject]
@@ -45,7 +58,8 @@ def pair_features(rec: Item, finding: Item, unit: Unit, parts: tuple) -> list[fl
 def ranker_rows(rec: Item, findings: list[Item], unit: Unit, parts: list[tuple]) -> list[list[float]]:
     """Each finding's features, and the chief ones again as the gap to the best finding of the same visit:
     a reader quotes the finding that speaks to the item most among those the visit has."""
-    rows = [pair_features(rec, f, unit, p) for f, p in zip(findings, parts)]
+    item, subject = Weighed(rec.terms, unit.bm25.idf), Weighed(rec.head, unit.bm25.idf)
+    rows = [pair_features(rec, f, unit, p, item, subject) for f, p in zip(findings, parts)]
     if not rows:
         return []
     best = {i: max(row[i] for row in rows) for i in RELATIVE}
