@@ -1,9 +1,10 @@
 """Stage 5c, follow-through: was each recommendation addressed at the later visits?
 
 For every recommendation and every later visit of the same authority, the
-findings of that visit are ranked by theme overlap, BM25 similarity and
-explicit mentions of the recommendation's visit.  The few that clear the
-threshold become the evidence of an ``okg:FollowUp``; its status is read from
+findings of that visit that share one of its themes are ranked by the fitted
+evidence ranker (:mod:`ofsted_kg.ranker`: BM25, subject and sentence overlaps,
+themes, explicit mentions of the recommendation's visit).  The few that clear
+the cut become the evidence of an ``okg:FollowUp``; its status is read from
 their words (:mod:`ofsted_kg.status`).  A recommendation nothing later speaks
 to gets no follow-up: inventing evidence is the worst error.  Later
 recommendations that restate earlier ones get ``okg:repeats``.
