@@ -14,24 +14,26 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from rdflib import URIRef
 
-from .classifier import fit_logistic
+from .classifier import Logistic, fit_logistic
 from .lexicon import Lexicon, fit_lexicon
 from .evaluate import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
 from .features import link_features, repeat_rows, restated_by, status_features
-from .followup import FollowUp, Item, Unit, best_parts, current_status, decide, load_items, ranked, unit_of
+from .followup import (FollowUp, Item, Unit, best_parts, by_score, current_status, decide,
+                       eligible, evidence_parts, load_items, ranked, unit_of)
+from .ranker import fit_ranker, probabilities, ranker_rows
 from .repeats import Candidates, choose_repeats, repeat_strengths, restatements
 from .parameters import Parameters
 from .status import Verdict, classify
 
 STATUSES = tuple(sorted(ORDER, key=ORDER.get))  # not, partially, addressed: the status model's classes
 LINK_AT = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65]
-EVIDENCE_GRID = {"near_best": [0.5, 0.6, 0.7, 0.8, 0.9], "evidence_floor": [0.2, 0.28, 0.34, 0.4]}
+EVIDENCE_GRID = {"near_best": [0.1, 0.2, 0.3, 0.5, 0.7], "evidence_floor": [0.0, 0.02, 0.05, 0.1, 0.2]}
 # A blanket back-reference ('the areas identified at the last inspection have been addressed') is never evidence
 # on its own (GUIDELINES.md): an explicit statement counts only where its sentence names the subject.  A rule of
 # the gold, not a fitted choice.
@@ -59,6 +61,8 @@ class Case:
     gold_repeats: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     restated: Candidates = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)  # the gold's evidence quotes, with their status
+    pool: dict[tuple[URIRef, URIRef], tuple[list[Item], list[list[float]]]] = field(default_factory=dict)
+    ranker: Logistic | None = None  # the evidence ranker ``rankings`` were made with (None: the hand weights)
 
     @cached_property
     def recs_by_iri(self) -> dict[URIRef, Item]:
@@ -92,6 +96,9 @@ def prepare(data, gold: dict[str, list[dict]], base: Parameters) -> list[Case]:
                 scored = ranked(rec, unit.by_visit[later.iri], unit, base)
                 case.rankings[(rec.iri, later.iri)] = scored
                 case.parts[(rec.iri, later.iri)] = best_parts(rec, scored, unit)
+                pool = eligible(rec, unit.by_visit[later.iri])
+                parts = [evidence_parts(rec, f, unit.bm25, unit.index[f.iri]) for f in pool]
+                case.pool[(rec.iri, later.iri)] = (pool, ranker_rows(rec, pool, unit, parts))
         case.restated = restatements(unit.recs, unit.visits, unit.bm25, base)
         _map_gold(case, gold)
         cases.append(case)
@@ -129,8 +136,29 @@ def _map_gold(case: Case, gold: dict[str, list[dict]]) -> None:
                 case.gold_repeats.add((a, b))
 
 
+def reranked(case: Case, p: Parameters) -> Case:
+    """``case`` with its findings ranked by ``p``'s evidence ranker (the features are computed once, in
+    :func:`prepare`; a ranker only weighs them).  The parts the link model reads are the best finding's."""
+    if case.ranker is p.evidence_ranker:
+        return case
+    rankings, parts = {}, {}
+    for key, (pool, rows) in case.pool.items():
+        scores = probabilities(p.evidence_ranker, rows)
+        rankings[key] = by_score(pool, scores)
+        best = rankings[key][0][0] if pool else None
+        parts[key] = next((tuple(row[:5]) for f, row in zip(pool, rows) if f is best), (0.0,) * 5)
+    return replace(case, rankings=rankings, parts=parts, ranker=p.evidence_ranker)
+
+
+def ranker_groups(cases: list[Case]) -> list[tuple[list[list[float]], list[bool]]]:
+    """The ranker's training data: for each gold follow-up, its candidates and which the gold quotes."""
+    return [(case.pool[key][1], [f.iri in evidence for f in case.pool[key][0]])
+            for case in cases for key, (_, evidence) in sorted(case.gold_links.items()) if key in case.pool]
+
+
 def predict(case: Case, p: Parameters) -> tuple[dict[tuple, FollowUp], dict[URIRef, str], set[tuple]]:
     """Follow-ups, current statuses and repeats of one case under ``p`` (rankings from the cache)."""
+    case = reranked(case, p)
     unit = case.unit
     follow: dict[tuple, FollowUp] = {}
     current = {}
@@ -242,7 +270,10 @@ def _retrieval(probs: list[tuple[Case, tuple, float]], gold: int, p: Parameters)
 
 def fit(cases: list[Case], base: Parameters) -> Parameters:
     """Stage by stage on ``cases``: the link model and its threshold for link F1 (evidence breaks ties),
-    then the status model on the gold pairs it links, then the repeat thresholds."""
+    then the status model on the gold pairs it links, then the repeat thresholds.  First of all the evidence
+    ranker, whose probabilities every later stage reads as the evidence score."""
+    base = base.with_(evidence_ranker=fit_ranker(ranker_groups(cases)))
+    cases = [reranked(case, base) for case in cases]
     rows, labels = [], []
     for case, rec, later, key in _pairs(cases):
         if case.rankings[key]:

@@ -1,9 +1,10 @@
 """Stage 5c, follow-through: was each recommendation addressed at the later visits?
 
 For every recommendation and every later visit of the same authority, the
-findings of that visit are ranked by theme overlap, BM25 similarity and
-explicit mentions of the recommendation's visit.  The few that clear the
-threshold become the evidence of an ``okg:FollowUp``; its status is read from
+findings of that visit that share one of its themes are ranked by the fitted
+evidence ranker (:mod:`ofsted_kg.ranker`: BM25, subject and sentence overlaps,
+themes, explicit mentions of the recommendation's visit).  The few that clear
+the cut become the evidence of an ``okg:FollowUp``; its status is read from
 their words (:mod:`ofsted_kg.status`).  A recommendation nothing later speaks
 to gets no follow-up: inventing evidence is the worst error.  Later
 recommendations that restate earlier ones get ``okg:repeats``.
@@ -23,6 +24,7 @@ from rdflib.namespace import RDF, XSD
 from .extract_items import FRAMEWORK_TAG
 from .features import link_features, restated_by, status_features, visit_grades
 from .parameters import Parameters, load as load_parameters
+from .ranker import probabilities, ranker_rows
 from .repeats import choose_repeats, restatements
 from .similarity import BM25, overlap, tokens
 from .status import Verdict, assess, sentences
@@ -55,6 +57,7 @@ class Item:
     head: list[str] = field(default_factory=list)  # a recommendation's subject words; a finding's opening words
     head_themes: set[URIRef] = field(default_factory=set)
     openers: list[set[str]] = field(default_factory=list)  # a finding's sentences: the words they open with
+    sentence_terms: list[set[str]] = field(default_factory=list)  # a finding's sentences: their words (the ranker's)
 
 
 @dataclass(frozen=True)
@@ -109,10 +112,12 @@ def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list
         if visit not in visits:
             return None
         text = FRAMEWORK_TAG.sub("", str(text_of.get(node, "")))
-        head = " ".join(HEAD_END.split(text, 1)[0].split()[:HEAD_WORDS]) if not section else " ".join(sentences(text)[:2])
+        said = sentences(text) if section else []
+        head = " ".join(HEAD_END.split(text, 1)[0].split()[:HEAD_WORDS]) if not section else " ".join(said[:2])
         return Item(node, visits[visit].iri, visits[visit].authority, text, tokens(text), tagger.tag(text),
                     str(part_of.get(node, "")), section, head=tokens(head), head_themes=set(tagger.tag(head)),
-                    openers=[set(tokens(" ".join(x.split()[:OPENING_WORDS]))) for x in sentences(text)] if section else [])
+                    openers=[set(tokens(" ".join(x.split()[:OPENING_WORDS]))) for x in said],
+                    sentence_terms=[set(tokens(x)) for x in said])
 
     recs = [i for i in (item(r) for r in sorted(set(g.subjects(RDF.type, OKG.Recommendation)))) if i]
     findings = [i for i in (item(f, str(section_of.get(f, "")))
@@ -199,6 +204,7 @@ class Unit:
     index: dict[URIRef, int]
     by_visit: dict[URIRef, list[Item]]
     later: dict[URIRef, list[VisitInfo]]  # recommendation -> the authority's later visits, in order
+    position: dict[URIRef, float] = field(default_factory=dict)  # a finding's place in its report, 0 (first) to 1
 
 
 def unit_of(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item]) -> Unit:
@@ -214,7 +220,14 @@ def unit_of(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[It
         later[rec.iri] = sorted((v for v in visits_of[rec.authority] if v.start > start and v.iri != rec.visit),
                                 key=lambda v: (v.start, str(v.iri)))
     return Unit(visits, recs, findings, BM25([f.terms for f in findings]), {f.iri: i for i, f in enumerate(findings)},
-                by_visit, later)
+                by_visit, later, {f.iri: n / max(1, len(mine) - 1) for mine in by_visit.values()
+                                  for n, f in enumerate(sorted(mine, key=_ordinal))})
+
+
+def _ordinal(finding: Item) -> tuple[int, str]:
+    """A finding's place in its report: its IRI ends with its ordinal (sorted as a number, not as text)."""
+    tail = str(finding.iri).rsplit("/", 1)[-1]
+    return (int(tail) if tail.isdigit() else 0, str(finding.iri))
 
 
 def _link_authority(visits: dict[URIRef, VisitInfo], recs: list[Item], findings: list[Item], p: Parameters
@@ -249,13 +262,30 @@ def current_status(follow_ups: list[FollowUp], later: list[VisitInfo]) -> str:
 
 
 def ranked(rec: Item, candidates: list[Item], unit: Unit, p: Parameters) -> list[tuple[Item, float]]:
-    """A later visit's findings that could speak to ``rec``, best first, with their evidence scores."""
+    """A later visit's findings that could speak to ``rec``, best first, with their evidence scores: the fitted
+    ranker's probabilities where the parameters have one, else the hand-weighted sum of the evidence parts."""
+    candidates = eligible(rec, candidates)
+    if p.evidence_ranker is None:
+        return by_score(candidates, [evidence_score(rec, f, unit.bm25, unit.index[f.iri], p) for f in candidates])
+    parts = [evidence_parts(rec, f, unit.bm25, unit.index[f.iri]) for f in candidates]
+    return by_score(candidates, probabilities(p.evidence_ranker, ranker_rows(rec, candidates, unit, parts)))
+
+
+def eligible(rec: Item, candidates: list[Item]) -> list[Item]:
+    """The findings that may speak to ``rec`` at all, in the visit's order.  The theme filter stays with the
+    fitted ranker: ranking every finding, with 'shares a theme' as a feature, found no more evidence and
+    fewer links (docs/accuracy.md)."""
     if rec.part == "LSCB":  # boards were reviewed only alongside SIF inspections; look only at their findings
         candidates = [f for f in candidates if any(k in f.section.lower() for k in LSCB_SECTION)]
-    if rec.themes:  # a finding on none of the recommendation's themes does not speak to it, however its words overlap
+    if rec.themes:
+        # a finding on none of the recommendation's themes does not speak to it, however its words overlap
         candidates = [f for f in candidates if set(rec.themes) & set(f.themes)]
-    return sorted(((f, evidence_score(rec, f, unit.bm25, unit.index[f.iri], p)) for f in candidates),
-                  key=lambda pair: (-pair[1], str(pair[0].iri)))
+    return candidates
+
+
+def by_score(candidates: list[Item], scores: list[float]) -> list[tuple[Item, float]]:
+    """Findings with their scores, best first (ties by IRI, so the order never depends on the input's)."""
+    return sorted(zip(candidates, scores), key=lambda pair: (-pair[1], str(pair[0].iri)))
 
 
 def decide(rec: Item, later: VisitInfo, scored: list[tuple[Item, float]], p: Parameters,

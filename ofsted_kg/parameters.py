@@ -18,7 +18,7 @@ from .lexicon import Lexicon
 
 @dataclass(frozen=True)
 class Parameters:
-    # evidence score: weights of its parts
+    # evidence score: weights of its parts (used only where no evidence ranker is fitted)
     lexical: float = 0.45
     thematic: float = 0.25
     head: float = 0.3
@@ -46,6 +46,8 @@ class Parameters:
     evidence_floor: float = 0.34  # evidence beyond the best must score at least this
     status_model: Logistic | None = None  # classes: the three statuses, over followup.status_features
     status_lexicon: Lexicon | None = None  # word and word-pair likelihoods of the gold's evidence quotes by status
+    evidence_ranker: Logistic | None = None  # classes ('other', 'evidence') over ranker.ranker_rows: the
+                                             # evidence score is its probability, the weights above unused
     repeat_model: Logistic | None = None  # classes ('none', 'repeat') over features.repeat_rows; repeat_at
                                           # is then the probability that keeps a candidate
 
@@ -54,7 +56,7 @@ class Parameters:
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        for name in ("link_model", "status_model", "repeat_model"):
+        for name in ("link_model", "status_model", "repeat_model", "evidence_ranker"):
             model = getattr(self, name)
             out[name] = model.as_dict() if model is not None else None
         out["status_lexicon"] = self.status_lexicon.as_dict() if self.status_lexicon is not None else None
@@ -79,7 +81,7 @@ def from_dict(values: dict) -> Parameters:
     if unknown:
         raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
     values = dict(values)
-    for name in ("link_model", "status_model", "repeat_model"):
+    for name in ("link_model", "status_model", "repeat_model", "evidence_ranker"):
         if values.get(name) is not None:
             values[name] = Logistic.from_dict(values[name])
     if values.get("status_lexicon") is not None:

@@ -142,7 +142,8 @@ def test_evaluate_cross_validates_over_several_gold_folders_and_writes_parameter
     from ofsted_kg.parameters import from_dict
 
     saved = json.loads(out.read_text(encoding="utf-8"))
-    assert from_dict(saved["parameters"]).link_model is not None and "cross-validated" in saved["fit"]
+    fitted = from_dict(saved["parameters"])
+    assert fitted.link_model is not None and fitted.evidence_ranker is not None and "cross-validated" in saved["fit"]
     as_json = CliRunner().invoke(cli, ["evaluate", str(built), "--gold", str(GOLD), "--cross-validate", "--json"])
     assert json.loads(as_json.output)["authorities"] == ["E06000021", "E08000007"]
 
