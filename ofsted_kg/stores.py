@@ -326,9 +326,11 @@ def _nquads(names: list[str], graphs: dict[str, Triples]) -> bytes:
     out = []
     for name in names:
         triples = graphs[name]
-        if not isinstance(triples, bytes):
-            triples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in _quads(name, triples)),
-                                   format=ox.RdfFormat.N_TRIPLES) or b""
+        if not isinstance(triples, bytes):  # sorted: a Graph iterates in hash order, and the order of loading
+            # is the order an in-memory store writes TriG in (the theme scheme differed with PYTHONHASHSEED)
+            triples = b"\n".join(sorted((ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                                                        for q in _quads(name, triples)),
+                                                       format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")))
         label = f" <{name}> .".encode()
         out.extend(line.rstrip()[:-1].rstrip() + label for line in triples.split(b"\n") if line.strip())
     return b"\n".join(out) + b"\n"
