@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING
 
 from .classifier import Logistic, fit_logistic
+from .similarity import Weighed
 
 if TYPE_CHECKING:
     from .followup import Item, Unit
@@ -24,19 +25,6 @@ RANKER_CLASSES = ("other", "evidence")
 # the columns of pair_features that are also read against the best of the visit (index: name)
 RELATIVE = {0: "lexical", 2: "subject head", 5: "subject in finding", 6: "coverage", 7: "bm25",
             13: "best sentence", 14: "best sentence subject"}
-
-
-class Weighed:
-    """A text's distinct words with their IDF weights, in sorted order (a float sum never follows hash order),
-    so the share of it another text holds costs one pass over its few words."""
-
-    def __init__(self, terms: list[str], idf) -> None:
-        self.weights = [(t, idf(t)) for t in sorted(set(terms))]
-        self.total = sum(w for _, w in self.weights)
-
-    def share(self, words: set[str]) -> float:
-        """IDF-weighted share of these words found in ``words`` (0 for an empty text)."""
-        return sum(w for t, w in self.weights if t in words) / self.total if self.total else 0.0
 
 
 def pair_features(rec: Item, finding: Item, unit: Unit, parts: tuple, item: Weighed, subject: Weighed

@@ -98,10 +98,20 @@ class BM25:
         return total / best if best else 0.0
 
 
+class Weighed:
+    """A text's distinct words with their IDF weights, in sorted order (a float sum never follows hash order),
+    so the share of it another text holds costs one pass over its few words: weigh a recommendation once and
+    measure it against each of its candidate findings."""
+
+    def __init__(self, terms: list[str], idf) -> None:
+        self.weights = [(t, idf(t)) for t in sorted(set(terms))]
+        self.total = sum(w for _, w in self.weights)
+
+    def share(self, words: set[str]) -> float:
+        """IDF-weighted share of these words found in ``words`` (0 for an empty text)."""
+        return sum(w for t, w in self.weights if t in words) / self.total if self.total else 0.0
+
+
 def overlap(a: list[str], b: list[str], idf) -> float:
     """IDF-weighted share of ``a``'s distinct terms also in ``b`` (used for restated recommendations)."""
-    terms = set(a)
-    if not terms:
-        return 0.0
-    shared = terms & set(b)
-    return sum(idf(t) for t in shared) / sum(idf(t) for t in terms)
+    return Weighed(a, idf).share(set(b))
