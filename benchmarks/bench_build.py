@@ -53,9 +53,9 @@ except SystemExit as exit:
 LINK = """
 import sys, time
 from pathlib import Path
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.update import relink
-from ofsted_kg.validate import units
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.pipeline.update import relink
+from ofsted_kg.validate.shacl import units
 with OxigraphStore(Path(sys.argv[1]), write=True) as store:
     keys = sorted(k for k in units(store) if k)
     t = time.perf_counter(); relink(store, keys, 2); whole = time.perf_counter() - t
@@ -64,8 +64,8 @@ print(f"re-linked {len(keys)} authorities in {whole:.1f} s")
 WITHOUT_ONE = """
 import sys, shutil
 from pathlib import Path
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.update import remove
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.pipeline.update import remove
 shutil.rmtree(sys.argv[2], ignore_errors=True); shutil.copytree(sys.argv[1], sys.argv[2])
 with OxigraphStore(Path(sys.argv[2]), write=True) as store:
     remove(store, [sys.argv[3]])
@@ -73,17 +73,17 @@ with OxigraphStore(Path(sys.argv[2]), write=True) as store:
 VALIDATE = """
 import sys
 from pathlib import Path
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.validate import validate_store
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.validate.shacl import validate_store
 with OxigraphStore(Path(sys.argv[1])) as store:
     print(f"{len(validate_store(store, jobs=2, engine=sys.argv[2]))} violations")
 """
 QUERIES = """
 import json, statistics, sys, time
 from pathlib import Path
-from ofsted_kg.query import find_query, run_named
+from ofsted_kg.query.named import find_query, run_named
 from ofsted_kg.resources import queries
-from ofsted_kg.stores import OxigraphStore
+from ofsted_kg.stores.base import OxigraphStore
 store = OxigraphStore(Path(sys.argv[1]))
 authority = sys.argv[2]
 rec = store.select("SELECT ?r WHERE { ?fu <https://w3id.org/ofsted-kg/ontology#recommendation> ?r } ORDER BY ?r LIMIT 1")[1][0]["r"]
@@ -106,9 +106,9 @@ print(json.dumps(out))
 NATIONAL = """
 import sys, time
 from pathlib import Path
-from ofsted_kg.national import comparisons, national
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.tables import read_table
+from ofsted_kg.views.national import comparisons, national
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.views.tables import read_table
 with OxigraphStore(Path(sys.argv[1])) as store:
     t = time.perf_counter(); page = national(store.store); figures = time.perf_counter() - t
     t = time.perf_counter(); compared = comparisons(store.store, read_table(store.store, "visits")); each = time.perf_counter() - t

@@ -32,11 +32,11 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 import synth  # noqa: E402
-from ofsted_kg.build import build  # noqa: E402
-from ofsted_kg.query import find_query  # noqa: E402
-from ofsted_kg.remote import RemoteStore  # noqa: E402
-from ofsted_kg.stores import MemoryStore, OxigraphStore, Store  # noqa: E402
-from ofsted_kg.validate import validate_store  # noqa: E402
+from ofsted_kg.pipeline.build import build  # noqa: E402
+from ofsted_kg.query.named import find_query  # noqa: E402
+from ofsted_kg.stores.remote import RemoteStore  # noqa: E402
+from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store  # noqa: E402
+from ofsted_kg.validate.shacl import validate_store  # noqa: E402
 
 
 QUERY_RUNS = 5  # the query column is the median of these; the first run (cold caches) is printed too

@@ -22,7 +22,7 @@ A follow-up of the template (a recommendation of visit i, assessed at a later
 visit k) is copied for every copy of i and every later copy of k, so each
 follow-up points at a recommendation of an earlier visit of the same
 synthetic authority and is assessed at a later one.  ``okg:currentStatus`` is
-then recomputed from the copied follow-ups as :mod:`ofsted_kg.followup` derives
+then recomputed from the copied follow-ups as :mod:`ofsted_kg.derive.followup` derives
 it.  ``okg:repeats`` and visit references are kept within one cycle.
 
 rdflib is not used: the template is read once with pyoxigraph, each line is
@@ -51,7 +51,7 @@ OKG = "https://w3id.org/ofsted-kg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-REFERENCE_GRAPH = ID + "graph/authorities"  # ofsted_kg.reference.AUTHORITIES_GRAPH
+REFERENCE_GRAPH = ID + "graph/authorities"  # ofsted_kg.rdf.reference.AUTHORITIES_GRAPH
 
 CODE_PREFIX = "E069"  # + 5 digits: must stay inside the shapes' GSS pattern
 DATE_TYPES = {XSD + "date", XSD + "gYearMonth", XSD + "gYear"}

@@ -12,7 +12,7 @@ from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus  # noqa: E402
 
 @pytest.fixture(scope="session")
 def seed_build():
-    from ofsted_kg.build import build
+    from ofsted_kg.pipeline.build import build
 
     return build([SAMPLES], jobs=1)
 
@@ -22,8 +22,8 @@ def corpus_build(tmp_path_factory):
     """The whole PDF corpus, built once per session into an on-disk Oxigraph store (``.store``), as users
     build it: rdflib in memory would hold gigabytes."""
     needs_corpus()
-    from ofsted_kg.build import build
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.pipeline.build import build
+    from ofsted_kg.stores.base import OxigraphStore
 
     with OxigraphStore(tmp_path_factory.mktemp("corpus") / "store", write=True) as store:
         yield build([CORPUS_PDF], jobs=2, store=store)
@@ -34,8 +34,8 @@ def corpus_gold_graph(corpus_build):
     """The reports and derived graphs of the authorities the development gold covers, as an rdflib Dataset."""
     from okg_paths import GOLD, ROOT
 
-    from ofsted_kg.evaluate import read_csv
-    from ofsted_kg.update import authority_key, derived_names
+    from ofsted_kg.evaluate.gold import read_csv
+    from ofsted_kg.pipeline.update import authority_key, derived_names
 
     folders = [GOLD / "dev-real", *(p for p in sorted((ROOT / "gold").iterdir()) if p.is_dir())]
     keys = {row["authority_gss"] for folder in folders for row in read_csv(folder / "visits.csv")}
@@ -47,6 +47,6 @@ def corpus_gold_graph(corpus_build):
 @pytest.fixture(scope="session")
 def seed_graph_file(seed_build, tmp_path_factory) -> Path:
     """The seed graph written as TriG, for verbs that read a graph file."""
-    from ofsted_kg.store import save
+    from ofsted_kg.rdf.graph_files import save
 
     return save(seed_build.dataset, tmp_path_factory.mktemp("seed") / "graph.trig")

@@ -32,7 +32,7 @@ from rdflib.namespace import RDF
 
 from okg_paths import ROOT, SAMPLES
 from ofsted_kg.cli.main import cli
-from ofsted_kg.vocab import OKG
+from ofsted_kg.rdf.vocab import OKG
 
 GOOD = SAMPLES / "000_704365d219ad75ee.txt"  # Stockport focused visit, January 2024
 GOOD_NAME = "Stockport focused visit 2024.txt"

@@ -1,7 +1,7 @@
 from hypothesis import given, strategies as st
 
-from ofsted_kg.clean import BULLET, clean_text
-from ofsted_kg.segment import segment
+from ofsted_kg.extract.clean import BULLET, clean_text
+from ofsted_kg.extract.segment import segment
 
 
 def paragraphs(raw, media="text/plain"):

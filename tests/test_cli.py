@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from okg_paths import GOLD, SAMPLES
 from ofsted_kg.cli.main import cli
-from ofsted_kg.store import union_graph
+from ofsted_kg.rdf.graph_files import union_graph
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_evaluate_cross_validates_over_several_gold_folders_and_writes_parameter
     assert result.exit_code == 0, result.output
     assert "leave-one-authority-out over 2 authorities" in result.output
     assert "links found" in result.output and "status confusion, cross-validated" in result.output
-    from ofsted_kg.parameters import from_dict
+    from ofsted_kg.derive.parameters import from_dict
 
     saved = json.loads(out.read_text(encoding="utf-8"))
     fitted = from_dict(saved["parameters"])
@@ -188,7 +188,7 @@ def test_every_verb_loads_its_own_command_and_help_lists_them_all():
 
 def test_build_does_not_import_the_views_or_the_server():
     code = ("import sys; from ofsted_kg.cli.main import cli; cli.get_command(None, 'build'); "
-            "print(sorted(m for m in ('networkx', 'jinja2', 'ofsted_kg.serve') if m in sys.modules))")
+            "print(sorted(m for m in ('networkx', 'jinja2', 'ofsted_kg.serve.server') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 

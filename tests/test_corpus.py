@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
-from ofsted_kg.build import build
-from ofsted_kg.clean import clean_with_pages
-from ofsted_kg.read import read_source
-from ofsted_kg.store import canonical_nquads
-from ofsted_kg.segment import segment
+from ofsted_kg.pipeline.build import build
+from ofsted_kg.extract.clean import clean_with_pages
+from ofsted_kg.extract.read import read_source
+from ofsted_kg.rdf.graph_files import canonical_nquads
+from ofsted_kg.extract.segment import segment
 
 
 def test_every_pdf_builds_or_is_refused_with_a_reason(corpus_build):
@@ -46,7 +46,7 @@ def test_corpus_graph_conforms_to_the_shapes(corpus_build):
     """The whole corpus by the shapes compiled to SPARQL (what ``validate`` runs), and two authorities by
     pyshacl, the reference (pyshacl on all 500 reports takes many minutes; the engines are tested to agree
     on every fixture in test_shapes.py)."""
-    from ofsted_kg.validate import union_graph, units, validate, validate_store
+    from ofsted_kg.validate.shacl import union_graph, units, validate, validate_store
 
     store = corpus_build.store
     assert validate_store(store, jobs=2) == []

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from ofsted_kg.dates import month_year, parse_range
+from ofsted_kg.extract.dates import month_year, parse_range
 
 D = dt.date
 

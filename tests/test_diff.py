@@ -20,9 +20,9 @@ from click.testing import CliRunner
 
 from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
-from ofsted_kg.diff import KIND_ORDER, compare, diff_engines, read_diff_tables
-from ofsted_kg.sparql import open_file
-from ofsted_kg.store import load
+from ofsted_kg.views.diff import KIND_ORDER, compare, diff_engines, read_diff_tables
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.rdf.graph_files import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diff"
 OLD, NEW = FIXTURES / "old.trig", FIXTURES / "new.trig"
@@ -148,7 +148,7 @@ def test_csv_has_one_row_per_change_with_both_evidences(tmp_path):
 
 
 def test_stores_are_compared_like_files(tmp_path):
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.stores.base import OxigraphStore
 
     for name, source in (("old", OLD), ("new", NEW)):
         with OxigraphStore(tmp_path / name, write=True) as store:
@@ -277,8 +277,8 @@ def latest_followed_visit(visits, follow_ups) -> tuple[str, str]:
 
 
 def store_tables(path: Path) -> dict:
-    from ofsted_kg.stores import OxigraphStore
-    from ofsted_kg.tables import read_table
+    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.views.tables import read_table
 
     engine = OxigraphStore(path).store
     return {name: read_table(engine, name) for name in ("visits", "recommendations", "follow-ups")}
@@ -287,8 +287,8 @@ def store_tables(path: Path) -> dict:
 def primary_quotes(path: Path, authority: str) -> dict[tuple[str, str], str]:
     """(recommendation's visit start, its text) -> the primary evidence of its latest follow-up, by the shipped
     follow-through query (another query than the diff's)."""
-    from ofsted_kg.query import find_query, run_named
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.query.named import find_query, run_named
+    from ofsted_kg.stores.base import OxigraphStore
 
     columns, rows = run_named(OxigraphStore(path).store, find_query("follow-through"), {"authority": authority})
     latest: dict[tuple[str, str], tuple[str, str]] = {}
@@ -302,8 +302,8 @@ def primary_quotes(path: Path, authority: str) -> dict[tuple[str, str], str]:
 def test_diff_without_one_authoritys_latest_report_lists_that_visit_and_the_statuses_it_changed(corpus_build, tmp_path):
     import shutil
 
-    from ofsted_kg.stores import OxigraphStore
-    from ofsted_kg.update import remove
+    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.pipeline.update import remove
 
     full, copy = tmp_path / "full", tmp_path / "copy"
     corpus_build.store.store.backup(str(full))  # a consistent copy of the session's store, which stays open

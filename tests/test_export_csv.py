@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from ofsted_kg.cli.main import cli
-from ofsted_kg.store import save
+from ofsted_kg.rdf.graph_files import save
 
 FIXTURE = Path(__file__).parent / "fixtures" / "follow-through.trig"
 HEADERS = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from okg_paths import GOLD
-from ofsted_kg.evaluate import evaluate
-from ofsted_kg.status import assess, explicit_status
-from ofsted_kg.themes import matcher
-from ofsted_kg.vocab import THEME
+from ofsted_kg.evaluate.gold import evaluate
+from ofsted_kg.derive.status import assess, explicit_status
+from ofsted_kg.derive.themes import matcher
+from ofsted_kg.rdf.vocab import THEME
 
 
 @pytest.mark.parametrize("text, status", [
@@ -64,7 +64,7 @@ def test_seed_figures_regression_floor(seed_build):
 
 
 def test_no_follow_up_is_invented_for_a_recommendation_nothing_later_speaks_to(seed_build):
-    from ofsted_kg.vocab import OKG
+    from ofsted_kg.rdf.vocab import OKG
     data = seed_build.dataset
     from rdflib.namespace import RDF
     advocacy = [r for r in data.subjects(RDF.type, OKG.Recommendation)

@@ -1,6 +1,6 @@
 """The learned status lexicon: counted in closed form, read in plain Python, saved and loaded unchanged."""
-from ofsted_kg.lexicon import fit_lexicon, terms
-from ofsted_kg.parameters import Parameters, from_dict
+from ofsted_kg.derive.lexicon import fit_lexicon, terms
+from ofsted_kg.derive.parameters import Parameters, from_dict
 
 CLASSES = ("not-addressed", "partially-addressed", "addressed")
 QUOTES = [("Plans are not consistently updated", "not-addressed"), ("Plans are not consistently clear", "not-addressed"),

@@ -1,11 +1,11 @@
-"""Linking mentions of visits to the visits they mean (ofsted_kg.link), on hand-made report graphs."""
+"""Linking mentions of visits to the visits they mean (ofsted_kg.derive.links), on hand-made report graphs."""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, RDF
 from rdflib.namespace import XSD
 
-from ofsted_kg.link import derive_links
-from ofsted_kg.vocab import OKG
+from ofsted_kg.derive.links import derive_links
+from ofsted_kg.rdf.vocab import OKG
 
 EX = Namespace("https://w3id.org/ofsted-kg/id/visit/E06000002/")
 

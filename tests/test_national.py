@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from ofsted_kg.cli.main import cli
-from ofsted_kg.query import find_query, run
-from ofsted_kg.sparql import open_file
-from ofsted_kg.store import load
-from ofsted_kg.survival import Subject, estimate, estimates, groups, months, subjects
+from ofsted_kg.query.named import find_query, run
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.views.survival import Subject, estimate, estimates, groups, months, subjects
 
 NATIONAL = Path(__file__).resolve().parent / "fixtures" / "national.trig"
 ID = "https://w3id.org/ofsted-kg/id/"

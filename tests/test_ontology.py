@@ -127,7 +127,7 @@ def test_grade_ranks(graph):
 
 def test_notations_match_code_keys(graph):
     """The skos:notation of each concept is the key vocab.py maps to it."""
-    source = (SOURCE_DIR / "vocab.py").read_text(encoding="utf-8")
+    source = (SOURCE_DIR / "rdf" / "vocab.py").read_text(encoding="utf-8")
     pairs = re.findall(r"\"([\w-]+)\":\s*OKG\.(\w+)", source)
     assert pairs
     for key, name in pairs:

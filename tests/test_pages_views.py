@@ -14,9 +14,9 @@ from rdflib.namespace import RDF
 from browser import open_page, require_chromium
 from okg_paths import CORPUS_PDF, needs_corpus
 from ofsted_kg.cli.main import cli
-from ofsted_kg.pages import page_number
-from ofsted_kg.store import load
-from ofsted_kg.vocab import OA, OKG
+from ofsted_kg.rdf.pages import page_number
+from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.rdf.vocab import OA, OKG
 
 COVENTRY = "80456_coventry"  # seven PDFs, 2014-2026: recommendations followed up by later visits
 EVIDENCE = re.compile(r'<figure class="evidence"><blockquote>(.*?)</blockquote>\s*<figcaption>(.*?)</figcaption>', re.S)
@@ -26,8 +26,8 @@ PAGE_LINK = re.compile(r'<a class="page" href="([^"]+)"[^>]*>(p\. \d+|pp\. \d+â€
 @pytest.fixture(scope="module")
 def coventry(tmp_path_factory) -> Path:
     needs_corpus()
-    from ofsted_kg.build import build
-    from ofsted_kg.store import save
+    from ofsted_kg.pipeline.build import build
+    from ofsted_kg.rdf.graph_files import save
 
     return save(build([CORPUS_PDF / COVENTRY], jobs=1).dataset, tmp_path_factory.mktemp("pages") / "coventry.trig")
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_kg.query import QueryError, bind, find_query, run, run_named
+from ofsted_kg.query.named import QueryError, bind, find_query, run, run_named
 from ofsted_kg.resources import queries
-from ofsted_kg.store import load
+from ofsted_kg.rdf.graph_files import load
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "follow-through.trig"
 ID = "https://w3id.org/ofsted-kg/id/"
@@ -50,7 +50,7 @@ def reviewed(request):
     """The follow-through fixture with people's reviews beside it, on both engines."""
     import pyoxigraph as ox
 
-    from ofsted_kg.sparql import open_file
+    from ofsted_kg.query.sparql import open_file
 
     if request.param == "rdflib":
         graph = load(FIXTURE)
@@ -110,7 +110,7 @@ def test_needs_review_is_the_unreviewed_follow_ups_lowest_confidence_first(engin
     """Both follow-ups, the less sure first; a review of one takes it off; all reviewed, nothing left."""
     import pyoxigraph as ox
 
-    from ofsted_kg.sparql import open_file
+    from ofsted_kg.query.sparql import open_file
 
     def graph(extra: str | None = None):
         if engine == "rdflib":
@@ -177,7 +177,7 @@ def test_run_named_resolves_the_authority_and_refuses_one_the_graph_lacks(data):
 
 def test_readme_states_the_namespaces_where_it_shows_queries():
     """A user who guessed /def/ for okg: got 0 rows: the README must say what the namespaces are."""
-    from ofsted_kg.vocab import ID as ID_BASE, OKG
+    from ofsted_kg.rdf.vocab import ID as ID_BASE, OKG
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## See it", 1)[0]  # the worked example, where query is shown
@@ -191,7 +191,7 @@ TIMING = Path(__file__).resolve().parent / "fixtures" / "timing.trig"
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def timing(request):
     """The timing queries do date arithmetic by hand (SPARQL 1.1 has none): both engines must agree."""
-    from ofsted_kg.sparql import open_file
+    from ofsted_kg.query.sparql import open_file
 
     return load(TIMING) if request.param == "rdflib" else open_file(TIMING)
 
@@ -227,7 +227,7 @@ def test_recommendation_timing(timing):
 
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def neighbours(request):
-    from ofsted_kg.sparql import open_file
+    from ofsted_kg.query.sparql import open_file
 
     path = Path(__file__).resolve().parent / "fixtures" / "neighbours.trig"
     return load(path) if request.param == "rdflib" else open_file(path)
@@ -256,8 +256,8 @@ def test_reference_graph_regions_are_the_nine_and_read_from_the_name():
     (Buckinghamshire is given E12000004, the East Midlands code, beside the name South East) the name wins."""
     from rdflib.namespace import SKOS
 
-    from ofsted_kg.reference import authorities_graph
-    from ofsted_kg.vocab import OKG
+    from ofsted_kg.rdf.reference import authorities_graph
+    from ofsted_kg.rdf.vocab import OKG
 
     g = authorities_graph()
     regions = {str(r): str(g.value(r, SKOS.notation)) for r in set(g.objects(None, OKG.inRegion))}

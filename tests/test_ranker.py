@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ofsted_kg.followup import Item, VisitInfo, ranked, unit_of
-from ofsted_kg.parameters import Parameters, from_dict, load
-from ofsted_kg.ranker import RELATIVE, Weighed, fit_ranker, probabilities, ranker_rows
-from ofsted_kg.similarity import BM25, overlap, tokens
-from ofsted_kg.status import sentences
-from ofsted_kg.themes import matcher
+from ofsted_kg.derive.followup import Item, VisitInfo, ranked, unit_of
+from ofsted_kg.derive.parameters import Parameters, from_dict, load
+from ofsted_kg.derive.ranker import RELATIVE, Weighed, fit_ranker, probabilities, ranker_rows
+from ofsted_kg.derive.similarity import BM25, overlap, tokens
+from ofsted_kg.derive.status import sentences
+from ofsted_kg.derive.themes import matcher
 
 AUTHORITY = URIRef("https://example.org/authority/x")
 EARLIER = VisitInfo(URIRef("https://example.org/visit/2017"), AUTHORITY, "2017-06-19", False, "inspection")
@@ -38,7 +38,7 @@ def _unit():
 
 def _rows():
     unit = _unit()
-    from ofsted_kg.followup import evidence_parts
+    from ofsted_kg.derive.followup import evidence_parts
 
     parts = [evidence_parts(REC, f, unit.bm25, unit.index[f.iri]) for f in FINDINGS]
     return ranker_rows(REC, FINDINGS, unit, parts)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from okg_paths import SAMPLES
-from ofsted_kg.build import build
-from ofsted_kg.read import ReadError, read_source
+from ofsted_kg.pipeline.build import build
+from ofsted_kg.extract.read import ReadError, read_source
 
 
 @pytest.mark.parametrize("name, payload, reason", [

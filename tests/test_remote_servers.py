@@ -38,15 +38,15 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from ofsted_kg.build import build, collect, extract_all
-from ofsted_kg.query import bind, find_query
-from ofsted_kg.remote import RemoteStore
-from ofsted_kg.sparql import with_values
+from ofsted_kg.pipeline.build import build, collect, extract_all
+from ofsted_kg.query.named import bind, find_query
+from ofsted_kg.stores.remote import RemoteStore
+from ofsted_kg.query.sparql import with_values
 from ofsted_kg.resources import queries
-from ofsted_kg.sparql import to_oxigraph
-from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError
-from ofsted_kg.update import remove
-from ofsted_kg.vocab import ID
+from ofsted_kg.query.sparql import to_oxigraph
+from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store, StoreError
+from ofsted_kg.pipeline.update import remove
+from ofsted_kg.rdf.vocab import ID
 from okg_paths import SAMPLES
 from servers import OxigraphServer, VirtuosoServer, _Server, start_or_skip, free_port
 
@@ -360,7 +360,7 @@ def test_review_queries_same_rows(seeded, embedded_seed):
     """The example reviews put beside the seed build, on the server and in the embedded store: the review
     queries give the same rows (the reviews with their PROV attribution, the follow-ups still to review);
     then the reviews graph is taken out of both again."""
-    from ofsted_kg.reviews import REVIEWS_GRAPH, read_reviews, to_graph
+    from ofsted_kg.review.records import REVIEWS_GRAPH, read_reviews, to_graph
 
     graph = {str(REVIEWS_GRAPH): to_graph(read_reviews(EXAMPLE_REVIEWS), EXAMPLE_REVIEWS.name)}
     try:
@@ -380,7 +380,7 @@ def test_review_queries_same_rows(seeded, embedded_seed):
 
 def test_compiled_shacl_gives_the_same_report_on_the_server(seeded, embedded_seed):
     """The shapes compiled to SPARQL run on the server as in the embedded store (both conform)."""
-    from ofsted_kg.shacl_sparql import validate_sparql
+    from ofsted_kg.validate.sparql_engine import validate_sparql
 
     assert validate_sparql(seeded) == validate_sparql(embedded_seed) == []
 
@@ -504,7 +504,7 @@ def test_unreachable_server_is_a_store_error():
 
 def test_summary_table_same_rows(seeded, embedded_seed):
     """``export --summary`` from a server (``sparql+http://``) gives the rows it gives from the embedded store."""
-    from ofsted_kg.summary import read_summary
+    from ofsted_kg.views.summary import read_summary
 
     expected = read_summary(embedded_seed)
     assert len(expected.rows) == 3 and read_summary(seeded) == expected

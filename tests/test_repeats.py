@@ -6,14 +6,14 @@ import math
 import pytest
 from rdflib import URIRef
 
-from ofsted_kg.classifier import fit_logistic
-from ofsted_kg.features import repeat_rows
-from ofsted_kg.followup import Item, VisitInfo
-from ofsted_kg.parameters import Parameters
-from ofsted_kg.repeats import (Candidate, choose_repeats, nearest_sources, pair_parts, repeat_strengths,
-                               restatement, restatements, theme_weights)
-from ofsted_kg.similarity import BM25, tokens
-from ofsted_kg.themes import matcher
+from ofsted_kg.derive.classifier import fit_logistic
+from ofsted_kg.derive.features import repeat_rows
+from ofsted_kg.derive.followup import Item, VisitInfo
+from ofsted_kg.derive.parameters import Parameters
+from ofsted_kg.derive.repeats import (Candidate, choose_repeats, nearest_sources, pair_parts, repeat_strengths,
+    restatement, restatements, theme_weights)
+from ofsted_kg.derive.similarity import BM25, tokens
+from ofsted_kg.derive.themes import matcher
 
 AUTHORITY = URIRef("https://example.org/authority/x")
 

@@ -11,7 +11,7 @@ from rdflib import Dataset
 from browser import open_page, read_matrix, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.files import MANIFEST
-from ofsted_kg.store import load
+from ofsted_kg.rdf.graph_files import load
 
 SEED_AUTHORITIES = {"e08000007": "Stockport", "e06000021": "Stoke-on-Trent", "e08000009": "Trafford"}
 
@@ -192,7 +192,7 @@ def test_a_render_that_fails_half_way_leaves_the_earlier_site_whole(seed_graph_f
     def killed(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ofsted_kg.report.shutil.copyfile", killed)  # after the pages, before the static files
+    monkeypatch.setattr("ofsted_kg.views.html.site.shutil.copyfile", killed)  # after the pages, before the static files
     result = CliRunner().invoke(cli, ["report", str(seed_graph_file), "-o", str(out), "--authority", "Trafford"])
     assert result.exit_code != 0
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
-from ofsted_kg.query import find_query, run
+from ofsted_kg.query.named import find_query, run
 from ofsted_kg.resources import data_dir
-from ofsted_kg.sparql import open_file
-from ofsted_kg.survival import estimates, subjects
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.views.survival import estimates, subjects
 
 LOOKUP = Path(__file__).resolve().parents[1] / "ofsted_kg" / "data" / "provider_lookup.csv"
 

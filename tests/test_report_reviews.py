@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
-from ofsted_kg.reviews import Review, write_reviews
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.tables import read_table
-from ofsted_kg.vocab import ID
+from ofsted_kg.review.records import Review, write_reviews
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.views.tables import read_table
+from ofsted_kg.rdf.vocab import ID
 
 from okg_paths import CORPUS_PDF, needs_corpus
 

@@ -8,12 +8,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
-from ofsted_kg.build import build
+from ofsted_kg.pipeline.build import build
 from ofsted_kg.cli.main import cli
-from ofsted_kg.review_sheet import COLUMNS
-from ofsted_kg.reviews import read_reviews
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.vocab import ID
+from ofsted_kg.review.sheet import COLUMNS
+from ofsted_kg.review.records import read_reviews
+from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.rdf.vocab import ID
 
 from office import convert, require_soffice
 from okg_paths import SAMPLES

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from ofsted_kg.cli.main import cli
-from ofsted_kg.serve import SparqlServer, exposure_warning, make_server
-from ofsted_kg.sparql import open_file, select
-from ofsted_kg.store import load
+from ofsted_kg.serve.server import SparqlServer, exposure_warning, make_server
+from ofsted_kg.query.sparql import open_file, select
+from ofsted_kg.rdf.graph_files import load
 
 RECS = "SELECT ?r WHERE { ?r a okg:Recommendation } ORDER BY ?r"
 COUNT = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a okg:Recommendation }"
@@ -413,7 +413,7 @@ def test_serve_a_non_oxigraph_store_serves_an_in_memory_copy(no_blocking):
 
 
 def test_serve_an_oxigraph_store_read_only_and_warn_on_a_public_host(seed_graph_file, tmp_path, no_blocking):
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.stores.base import OxigraphStore
 
     writer = OxigraphStore(tmp_path / "store", write=True)
     writer.store.bulk_load(path=str(seed_graph_file), format=ox.RdfFormat.TRIG)

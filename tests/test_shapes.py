@@ -8,7 +8,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ofsted_kg.resources import shapes_file
-from ofsted_kg.validate import SH, load_shapes, validate
+from ofsted_kg.validate.shacl import SH, load_shapes, validate
 
 FIXTURES = shapes_file().parent / "fixtures"
 SHAPES = load_shapes()
@@ -48,8 +48,8 @@ def engines(files: list[Path]) -> tuple[set, set, set]:
     """(pyshacl over rdflib, pyshacl over a pyoxigraph Store, the compiled SPARQL over Oxigraph) as (focus, shape) sets."""
     import pyoxigraph as ox
 
-    from ofsted_kg.shacl_sparql import validate_sparql
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.validate.sparql_engine import validate_sparql
+    from ofsted_kg.stores.base import OxigraphStore
 
     data = graph(*files)
     store = ox.Store()

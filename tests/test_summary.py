@@ -21,9 +21,9 @@ import office
 from office import convert, require_soffice
 from okg_paths import SHARED
 from ofsted_kg.cli.main import cli
-from ofsted_kg.sparql import open_file
-from ofsted_kg.store import load
-from ofsted_kg.summary import read_summary, write_summary
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.views.summary import read_summary, write_summary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "summary.trig"
 D2I = ["urn", "la_code", "region_code", "la_code_new", "stat_neighbours", "stat_neighbour_judgement", "local_authority",
@@ -203,8 +203,8 @@ def test_a_store_gives_the_same_file_as_its_graph_file(tmp_path):
     summarised both ways."""
     from okg_paths import SAMPLES
 
-    from ofsted_kg.build import build
-    from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.pipeline.build import build
+    from ofsted_kg.stores.base import OxigraphStore
 
     with OxigraphStore(tmp_path / "store", write=True) as store:
         build([SAMPLES], jobs=1, store=store)
@@ -228,8 +228,8 @@ def test_a_store_gives_the_same_file_as_its_graph_file(tmp_path):
 def test_reference_graph_carries_every_authoritys_codes():
     """Neighbours are listed by DfE code whether or not the graph has their reports: the reference graph holds
     each authority's DfE code and URN (Barnsley's, as data-to-insight's example row gives them)."""
-    from ofsted_kg.reference import authorities_graph
-    from ofsted_kg.vocab import OKG, authority_iri
+    from ofsted_kg.rdf.reference import authorities_graph
+    from ofsted_kg.rdf.vocab import OKG, authority_iri
 
     g = authorities_graph()
     authorities = set(g.subjects(OKG.gssCode, None))
@@ -240,9 +240,9 @@ def test_reference_graph_carries_every_authoritys_codes():
 
 def test_region_letters_are_the_lookups():
     """The letter codes data-to-insight's region_code takes from the lookup, for each of the nine regions."""
-    from ofsted_kg.authorities import lookup_rows
-    from ofsted_kg.reference import REGIONS_BY_NAME
-    from ofsted_kg.summary import REGION_LETTERS
+    from ofsted_kg.extract.authorities import lookup_rows
+    from ofsted_kg.rdf.reference import REGIONS_BY_NAME
+    from ofsted_kg.views.summary import REGION_LETTERS
 
     seen = set()
     for row in lookup_rows():

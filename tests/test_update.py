@@ -1,6 +1,6 @@
 """Updating a store: reports stream in as they are made, derivation reads only what it needs.
 
-* Derivation (links, follow-through) from the selected triples (:data:`ofsted_kg.update.READS`) equals
+* Derivation (links, follow-through) from the selected triples (:data:`ofsted_kg.pipeline.update.READS`) equals
   derivation from the whole report graphs, on the seeds and on a real authority's PDFs: the selection
   leaves nothing out that linking or follow-through reads.
 * Every store selects the same triples.
@@ -14,10 +14,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from ofsted_kg.build import build, collect, make_reports
-from ofsted_kg.store import canonical_nquads
-from ofsted_kg.stores import MemoryStore, OxigraphStore
-from ofsted_kg.update import PENDING, READS, authority_key, derive, pending, update_store
+from ofsted_kg.pipeline.build import build, collect, make_reports
+from ofsted_kg.rdf.graph_files import canonical_nquads
+from ofsted_kg.stores.base import MemoryStore, OxigraphStore
+from ofsted_kg.pipeline.update import PENDING, READS, authority_key, derive, pending, update_store
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 
 
@@ -84,9 +84,9 @@ def test_a_build_that_dies_part_way_keeps_what_it_stored_and_the_next_one_finish
 def test_a_store_built_by_an_older_version_gets_the_current_reference_graph(tmp_path):
     from rdflib import URIRef
 
-    from ofsted_kg.reference import AUTHORITIES_GRAPH, authorities_graph
-    from ofsted_kg.update import relink
-    from ofsted_kg.vocab import OKG
+    from ofsted_kg.rdf.reference import AUTHORITIES_GRAPH, authorities_graph
+    from ofsted_kg.pipeline.update import relink
+    from ofsted_kg.rdf.vocab import OKG
 
     with OxigraphStore(tmp_path / "store", write=True) as store:
         build([SAMPLES], jobs=1, store=store)

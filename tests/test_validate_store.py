@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from ofsted_kg.stores import MemoryStore
-from ofsted_kg.update import derived_names
-from ofsted_kg.validate import check_store, units, validate, validate_store
-from ofsted_kg.vocab import OKG
+from ofsted_kg.stores.base import MemoryStore
+from ofsted_kg.pipeline.update import derived_names
+from ofsted_kg.validate.shacl import check_store, units, validate, validate_store
+from ofsted_kg.rdf.vocab import OKG
 
 STOCKPORT = "E08000007"
 
@@ -70,7 +70,7 @@ def test_cross_report_checks_find_page_selectors_out_of_place():
 
 def test_cross_report_checks_find_two_neighbours_at_one_rank(seed_build):
     """queries/checks/neighbour-ranks.rq: the built reference graph passes; a second neighbour at rank 1 fails."""
-    from ofsted_kg.reference import AUTHORITIES_GRAPH
+    from ofsted_kg.rdf.reference import AUTHORITIES_GRAPH
 
     store = copy_store(seed_build)
     assert check_store(store) == []

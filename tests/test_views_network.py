@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from ofsted_kg.cli.main import cli
-from ofsted_kg.network import build_network
-from ofsted_kg.sparql import open_file
-from ofsted_kg.store import save
-from ofsted_kg.tables import read_tables
+from ofsted_kg.views.network import build_network
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.rdf.graph_files import save
+from ofsted_kg.views.tables import read_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "follow-through.trig"
 ID = "https://w3id.org/ofsted-kg/id/"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from ..build import build, collect
-from ..reviews import Review, ReviewError, read_reviews
-from ..store import FormatError, format_for
-from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError
-from ..validate import validate_store
-from .common import count, open_store_or_fail
+from ofsted_kg.pipeline.build import build, collect
+from ofsted_kg.review.records import Review, ReviewError, read_reviews
+from ofsted_kg.rdf.graph_files import FormatError, format_for
+from ofsted_kg.stores.base import DEFAULT_STORE, OxigraphStore, Store, StoreError
+from ofsted_kg.validate.shacl import validate_store
+from ofsted_kg.cli.common import count, open_store_or_fail
 
 
 @click.command("build")

@@ -7,9 +7,9 @@ import click
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from ..sparql import open_file
-from ..store import FormatError, load
-from ..stores import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
+from ofsted_kg.query.sparql import open_file
+from ofsted_kg.rdf.graph_files import FormatError, load
+from ofsted_kg.stores.base import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
 
 
 STORE_SPECS = ("oxigraph:", "sparql+http://", "sparql+https://")

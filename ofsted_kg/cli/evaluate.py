@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from ..evaluate import evaluate
-from .common import load_graph, open_engine
+from ofsted_kg.evaluate.gold import evaluate
+from ofsted_kg.cli.common import load_graph, open_engine
 
 
 @click.command("evaluate")
@@ -40,7 +40,7 @@ def evaluate_command(graph: str, golds: tuple[Path, ...], as_json: bool, errors:
         return
     data = load_graph(graph)
     if cross:
-        from ..fit_report import report_cross_validation
+        from ofsted_kg.evaluate.report import report_cross_validation
 
         click.echo(report_cross_validation(data, list(golds), write_parameters, as_json=as_json))
         return
@@ -50,8 +50,8 @@ def evaluate_command(graph: str, golds: tuple[Path, ...], as_json: bool, errors:
 
 def _against_reviews(graph: str, path: Path):
     """The machine's follow-ups in ``graph`` scored against the reviews in ``path``."""
-    from ..review_score import score_reviews
-    from ..reviews import ReviewError, read_reviews
+    from ofsted_kg.review.score import score_reviews
+    from ofsted_kg.review.records import ReviewError, read_reviews
 
     try:
         reviews = read_reviews(path)

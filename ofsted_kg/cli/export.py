@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..sparql import Engine
-from ..store import FormatError, format_for, save
-from ..stores import StoreError
-from ..summary import WRITERS, read_summary, write_summary
-from ..tables import read_tables, write_csv
-from .common import count, is_store, load_graph, open_engine, open_store_or_fail
+from ofsted_kg.query.sparql import Engine
+from ofsted_kg.rdf.graph_files import FormatError, format_for, save
+from ofsted_kg.stores.base import StoreError
+from ofsted_kg.views.summary import WRITERS, read_summary, write_summary
+from ofsted_kg.views.tables import read_tables, write_csv
+from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 
 
 @click.command("export")

@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from .. import __version__
+from ofsted_kg import __version__
 
 VERBS = {  # verb -> "module:command", in the order --help lists them
     "build": "build:build_command",

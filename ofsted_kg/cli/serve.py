@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from ..serve import exposure_warning, make_server
-from ..stores import OxigraphStore, Store, StoreError
-from .common import count, is_store, open_engine, open_store_or_fail
+from ofsted_kg.serve.server import exposure_warning, make_server
+from ofsted_kg.stores.base import OxigraphStore, Store, StoreError
+from ofsted_kg.cli.common import count, is_store, open_engine, open_store_or_fail
 
 
 def serving_engine(graph: str | None, store_spec: str | None) -> tuple[ox.Store, Store | None]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..vocab import OKG, PREFIXES
-from .common import load_graph
+from ofsted_kg.rdf.vocab import OKG, PREFIXES
+from ofsted_kg.cli.common import load_graph
 
 COUNTS = {
     "reports": "?x a okg:Report",

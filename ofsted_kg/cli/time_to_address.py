@@ -1,14 +1,14 @@
 """``ofsted-kg time-to-address GRAPH [--by framework|theme]``: the share of recommendations found addressed within
-12, 24, 36 and 60 months, estimated with Kaplan–Meier for those not yet revisited (see :mod:`ofsted_kg.survival`)."""
+12, 24, 36 and 60 months, estimated with Kaplan–Meier for those not yet revisited (see :mod:`ofsted_kg.views.survival`)."""
 from __future__ import annotations
 
 import click
 
-from ..authority_arg import FORMS
-from ..query import QueryError
-from ..survival import GROUPINGS, HORIZONS, Estimate, estimates, subjects
-from .common import default_graph, open_engine
-from .query import render
+from ofsted_kg.query.authority import FORMS
+from ofsted_kg.query.named import QueryError
+from ofsted_kg.views.survival import GROUPINGS, HORIZONS, Estimate, estimates, subjects
+from ofsted_kg.cli.common import default_graph, open_engine
+from ofsted_kg.cli.query import render
 
 
 @click.command("time-to-address")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ofsted_kg.extract import extract
-from ofsted_kg.read import read_source
-from ofsted_kg.store import canonical_nquads, new_dataset
-from ofsted_kg.to_rdf import to_graph
+from ofsted_kg.extract.extractor import extract
+from ofsted_kg.extract.read import read_source
+from ofsted_kg.rdf.graph_files import canonical_nquads, new_dataset
+from ofsted_kg.rdf.mapping import to_graph
 
 CASES = Path(__file__).resolve().parent / "cases"
 

@@ -17,7 +17,7 @@ CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 
 
 def _graph(data: Dataset):
-    from ofsted_kg.store import union_graph
+    from ofsted_kg.rdf.graph_files import union_graph
 
     return union_graph(data)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ofsted_kg.extract_meta import _names
+from ofsted_kg.extract.meta import _names
 
 
 @pytest.mark.parametrize("text, names", [

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from okg_paths import CORPUS_PDF
-from ofsted_kg.authorities import resolve
-from ofsted_kg.extract import extract
-from ofsted_kg.read import read_source
+from ofsted_kg.extract.authorities import resolve
+from ofsted_kg.extract.extractor import extract
+from ofsted_kg.extract.read import read_source
 
 TRUTH = Path(__file__).resolve().parent / "pdf_truth.csv"
 ROWS = list(csv.DictReader(TRUTH.open(encoding="utf-8")))

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from okg_paths import CORPUS_PDF
-from ofsted_kg.extract import extract
-from ofsted_kg.read import read_source
+from ofsted_kg.extract.extractor import extract
+from ofsted_kg.extract.read import read_source
 
 TRUTH = Path(__file__).resolve().parent / "sif_recommendations.csv"
 ROWS = [r for r in csv.DictReader(TRUTH.open(encoding="utf-8")) if r["kind"] not in {"web-page", "other"}]

@@ -7,13 +7,13 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
-from ofsted_kg.authorities import lookup, resolve
-from ofsted_kg.extract import extract
-from ofsted_kg.extract_meta import _names
-from ofsted_kg.read import ReadError, Source, read_source
+from ofsted_kg.extract.authorities import lookup, resolve
+from ofsted_kg.extract.extractor import extract
+from ofsted_kg.extract.meta import _names
+from ofsted_kg.extract.read import ReadError, Source, read_source
 from ofsted_kg.resources import shapes_file
-from ofsted_kg.validate import validate
-from ofsted_kg.vocab import OKG, judgement_area
+from ofsted_kg.validate.shacl import validate
+from ofsted_kg.rdf.vocab import OKG, judgement_area
 
 
 @pytest.mark.parametrize("printed, gss", [
@@ -56,7 +56,7 @@ def _text_report(name: str, body: str) -> Source:
 
 
 def test_unresolved_authorities_are_one_per_report_and_never_followed_up(tmp_path):
-    from ofsted_kg.build import build
+    from ofsted_kg.pipeline.build import build
 
     seed = next(SAMPLES.glob("*.txt")).read_text(encoding="utf-8")
     for n, council in enumerate(["Atlantis", "Lyonesse"]):

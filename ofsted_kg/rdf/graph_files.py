@@ -1,0 +1,116 @@
+"""Stage 8, store and export: read and write graphs in every RDF format, safely.
+
+Writes go to a temporary file in the target's folder and are renamed over
+the target only when complete, so an interrupted run never leaves a
+half-written graph behind.  N-Quads and N-Triples are written sorted, which
+(with no blank nodes in our graphs) makes them canonical: the same graph
+gives the same bytes.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from ofsted_kg.files import atomic_write  # noqa: F401 - also imported from here by the writers
+from ofsted_kg.rdf.vocab import PREFIXES
+
+FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
+           ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".n3": "n3"}
+STANDARD_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                     "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
+                     "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+                     "prov": "http://www.w3.org/ns/prov#"}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+# rdflib writes these raw inside N-Triples/N-Quads literals; Oxigraph escapes them. Escaping them the same way
+# keeps the canonical form one byte sequence whichever engine wrote it.
+_RAW = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SHORT = {"\b": "\\b", "\t": "\\t", "\x0c": "\\f"}
+
+
+class FormatError(ValueError):
+    """An output or input path whose extension names no RDF format we handle."""
+
+
+def format_for(path: Path | str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise FormatError(f"{path}: unknown RDF format '{suffix}' (use one of {', '.join(sorted(FORMATS))})")
+    return FORMATS[suffix]
+
+
+def new_dataset() -> Dataset:
+    data = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        data.bind(prefix, ns)
+    return data
+
+
+def load(paths: list[Path] | Path) -> Dataset:
+    """Parse one or more RDF files into one Dataset (triples-only formats go to the default graph)."""
+    data = new_dataset()
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        data.parse(str(path), format=format_for(path))
+    return data
+
+
+def _escape_raw(text: str) -> str:
+    return _RAW.sub(lambda m: _SHORT.get(m[0]) or f"\\u{ord(m[0]):04X}", text)
+
+
+def canonical_nquads(data: Dataset) -> str:
+    """Sorted N-Quads: the canonical form used to compare builds byte for byte."""
+    text = _escape_raw(data.serialize(format="nquads"))
+    # split at "\n" only: splitlines() also breaks at U+2028, U+0085…, which N-Quads leaves raw inside literals
+    lines = sorted({line for line in text.split("\n") if line.strip()})
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def serialise(data: Dataset, fmt: str) -> str:
+    if fmt == "nquads":
+        return canonical_nquads(data)
+    if fmt in ("trig", "turtle"):
+        return _oxigraph_text(data, fmt)
+    if fmt in QUAD_FORMATS:
+        return data.serialize(format=fmt)
+    union = union_graph(data)
+    if fmt == "nt":
+        lines = sorted({line for line in _escape_raw(union.serialize(format="nt")).split("\n") if line.strip()})
+        return "\n".join(lines) + "\n"
+    return union.serialize(format=fmt)
+
+
+def _oxigraph_text(data: Dataset, fmt: str) -> str:
+    """Turtle/TriG written by Oxigraph: rdflib abbreviates '1'^^xsd:decimal to the token 1.0, another term."""
+    import pyoxigraph as ox
+
+    from ofsted_kg.query.sparql import to_oxigraph
+
+    store = ox.Store()
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                              to_oxigraph(g) if fmt == "trig" and isinstance(g, URIRef) else default)
+                      for s, p, o, g in data.quads((None, None, None, None)))
+    prefixes = {**STANDARD_PREFIXES, **{p: str(ns) for p, ns in PREFIXES.items()}}
+    if fmt == "trig":
+        return store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+    return store.dump(format=ox.RdfFormat.TURTLE, from_graph=default, prefixes=prefixes).decode("utf-8")
+
+
+def union_graph(data: Dataset) -> Graph:
+    """All triples of all named graphs in one graph (for triples-only formats and SHACL)."""
+    union = Graph()
+    for prefix, ns in PREFIXES.items():
+        union.bind(prefix, ns)
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def save(data: Dataset, path: Path | str) -> Path:
+    """Write ``data`` to ``path`` in the format its extension names, atomically."""
+    path = Path(path)
+    text = serialise(data, format_for(path))
+    atomic_write(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,2 @@
+"""A read-only SPARQL endpoint and the site, served over HTTP (``ofsted-kg serve``).
+"""
