@@ -2,11 +2,17 @@
 
     python benchmarks/bench_build.py [CORPUS_DIR] [--pyshacl]
 
-Each step runs in a fresh process (the real ``ofsted-kg`` command where there is one), timed by wall clock,
-with the peak RSS of the largest process it ran: itself or any worker (``getrusage`` of the process and of
-its waited-for children, which is how ``/usr/bin/time -v`` reads it).  The floor is pypdfium2's bare text
-extraction of every page, in 1 and in 2 processes; ratios are to the 2-process floor, the one the issue
-sets, with the 1-process ratio beside it.  Query times are measured in one process, warm (median of 5).
+Each step runs in a fresh process, timed by wall clock, with the peak RSS of the largest process it ran:
+itself or any worker (``getrusage`` of the process and of its waited-for children, which is how
+``/usr/bin/time -v`` reads it).  Four steps are the command line itself (``ofsted_kg.cli.main``, what the
+``ofsted-kg`` script runs, started in the measured process): build (into a store, to a file, at four corpus
+sizes), export, adding one report, report.  The others call the library: re-linking every authority
+(``relink``), validation (``validate_store``, engine named), the national page and comparisons, and the queries
+(``run_named``).  Adding one report times only the ``ofsted-kg build FILE --store`` process (start-up, reading,
+extracting and mapping the PDF, writing its graph, re-linking its authority); the copy of the store without
+that report is made before, untimed.  The floor is pypdfium2's bare text extraction of every page, in 1 and
+in 2 processes; ratios are to the 2-process floor, the one the issue sets, with the 1-process ratio beside
+it.  Query times are measured in one process, warm (median of 5 after one warm-up run).
 """
 from __future__ import annotations
 
