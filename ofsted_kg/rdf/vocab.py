@@ -70,14 +70,27 @@ def authority_iri(gss: str | None, report_sha: str | None = None) -> URIRef:
     return ID[f"authority/{gss}"] if gss else ID[f"authority/unresolved/{(report_sha or 'unknown')[:12]}"]
 
 
-def visit_iri(authority_key: str, kind: str, when: str) -> URIRef:
-    """when: 'YYYY-MM-DD', or 'YYYY-MM' for a visit known only by month."""
-    return ID[f"visit/{authority_key}/{kind}/{when}"]
+def visit_iri(key: str, kind: str, when: str) -> URIRef:
+    """key: the authority's :func:`authority_key`; when: 'YYYY-MM-DD', or 'YYYY-MM' for a visit known only by month."""
+    return ID[f"visit/{key}/{kind}/{when}"]
 
 
 def authority_key(gss: str | None, report_sha: str | None = None) -> str:
     """The key visits' IRIs and the per-authority derived graphs are grouped by (see :func:`authority_iri`)."""
     return gss or f"unresolved-{(report_sha or 'unknown')[:12]}"
+
+
+def key_of_graph(graph: str) -> str | None:
+    """The :func:`authority_key` read back from a report graph's name, which is under its visit's IRI:
+    '…/id/visit/E08000007/inspection/…' -> 'E08000007' (None for graphs that are not a report's)."""
+    prefix = f"{ID}visit/"
+    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else None
+
+
+def derived_names(key: str) -> tuple[str, str]:
+    """The names of one authority's derived graphs (links, follow-through), by its :func:`authority_key`:
+    each authority is derived, stored and validated apart from the others."""
+    return f"{LINKS_GRAPH}/{key}", f"{FOLLOW_GRAPH}/{key}"
 
 
 def person_iri(name: str) -> URIRef:
