@@ -35,12 +35,12 @@ def corpus_gold_graph(corpus_build):
     from okg_paths import GOLD, ROOT
 
     from ofsted_kg.evaluate.gold import read_csv
-    from ofsted_kg.pipeline.update import authority_key, derived_names
+    from ofsted_kg.rdf.vocab import derived_names, key_of_graph
 
     folders = [GOLD / "dev-real", *(p for p in sorted((ROOT / "gold").iterdir()) if p.is_dir())]
     keys = {row["authority_gss"] for folder in folders for row in read_csv(folder / "visits.csv")}
     store = corpus_build.store
-    names = [n for n in store.graph_names() if authority_key(n) in keys]
+    names = [n for n in store.graph_names() if key_of_graph(n) in keys]
     return store.fetch(names + [d for k in sorted(keys) for d in derived_names(k)])
 
 

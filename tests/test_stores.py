@@ -25,8 +25,8 @@ from ofsted_kg.resources import queries
 from ofsted_kg.query.sparql import to_oxigraph
 from ofsted_kg.rdf.graph_files import canonical_nquads, save
 from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store, StoreError, open_store
-from ofsted_kg.pipeline.update import authority_key, derived_names, remove
-from ofsted_kg.rdf.vocab import ID, THEMES_GRAPH
+from ofsted_kg.pipeline.update import remove
+from ofsted_kg.rdf.vocab import ID, THEMES_GRAPH, derived_names, key_of_graph
 from okg_paths import SAMPLES
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
@@ -187,7 +187,7 @@ def test_replacing_a_report_relinks_only_its_authority(make_store, tmp_path):
     assert sorted(result.update.unchanged) == sorted(str(p) for p in folder.iterdir() if p != changed)
     new = store.reports()
     new_graph = next(e.graph for e in new.values() if changed.name in e.files)
-    assert new_graph != old_graph and authority_key(new_graph) == STOCKPORT
+    assert new_graph != old_graph and key_of_graph(new_graph) == STOCKPORT
     names = store.graph_names()
     assert old_graph not in names and new_graph in names
     assert not triples(store, old_graph)

@@ -17,7 +17,8 @@ from rdflib.compare import isomorphic
 from ofsted_kg.pipeline.build import build, collect, make_reports
 from ofsted_kg.rdf.graph_files import canonical_nquads
 from ofsted_kg.stores.base import MemoryStore, OxigraphStore
-from ofsted_kg.pipeline.update import PENDING, READS, authority_key, derive, pending, update_store
+from ofsted_kg.pipeline.update import PENDING, READS, derive, pending, update_store
+from ofsted_kg.rdf.vocab import key_of_graph
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 
 
@@ -25,7 +26,7 @@ def _units(store) -> dict[str, list[str]]:
     units: dict[str, list[str]] = {}
     for name in store.graph_names():
         if "/report/" in name:
-            units.setdefault(authority_key(name), []).append(name)
+            units.setdefault(key_of_graph(name), []).append(name)
     return units
 
 
@@ -74,7 +75,7 @@ def test_a_build_that_dies_part_way_keeps_what_it_stored_and_the_next_one_finish
             update_store(store, files, dies_after_three)
         stored = store.reports()
         assert len(stored) == 3  # streamed in as made, not held back until the end
-        assert pending(store) == {authority_key(e.graph) for e in stored.values()}
+        assert pending(store) == {key_of_graph(e.graph) for e in stored.values()}
         again = update_store(store, files, make_reports)
         assert len(again.built) == 2 and len(again.unchanged) == 3
         assert PENDING not in store.graph_names() and pending(store) == set()

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ofsted_kg.text import folded, words
+
 STOP = set("""
 a about above after again against all also although am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have having he her
@@ -43,8 +45,10 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    words = WORD.findall(text.lower().replace("’", "'").replace("'s", ""))
-    return [stem(w) for w in (w.replace("-", "") for w in words) if w not in STOP and len(w) > 2]
+    """The stemmed content words of ``text``: possessive 's dropped, hyphenated words joined, stop words and
+    words under three letters left out."""
+    found = words(folded(text).replace("'s", ""), WORD)
+    return [stem(w) for w in (w.replace("-", "") for w in found) if w not in STOP and len(w) > 2]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ofsted_kg.resources import themes_file
+from ofsted_kg.text import folded, words
 from ofsted_kg.rdf.vocab import OKG
 
 
@@ -31,13 +32,13 @@ class ThemeMatcher:
 
 @lru_cache(maxsize=65536)
 def _tag(m: ThemeMatcher, text: str) -> dict[URIRef, list[str]]:
-    words = WORDS.findall(normalise(text))
+    cue_words = words(normalise(text), WORDS)
     found: dict[URIRef, list[str]] = {}
     i = 0
-    while i < len(words):
-        longest = m.longest.get(words[i], 0)  # most words start no cue: skip them without slicing
-        for n in range(min(longest, len(words) - i), 0, -1):
-            hit = m.cues.get(tuple(words[i:i + n]))
+    while i < len(cue_words):
+        longest = m.longest.get(cue_words[i], 0)  # most words start no cue: skip them without slicing
+        for n in range(min(longest, len(cue_words) - i), 0, -1):
+            hit = m.cues.get(tuple(cue_words[i:i + n]))
             if hit:
                 found.setdefault(hit[0], []).append(hit[1])
                 i += n
@@ -52,7 +53,7 @@ WORDS = re.compile(r"[a-z0-9+]+")
 
 def normalise(text: str) -> str:
     """Lower case with straight apostrophes, and possessive 's joined to its word, as the cues are written."""
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-")
+    text = folded(text, quotes_and_dashes=True)
     return text.replace("'s", "s").replace("s'", "s")
 
 
@@ -64,7 +65,7 @@ def matcher() -> ThemeMatcher:
     for concept in sorted(graph.subjects(SKOS.inScheme, OKG.ThemeScheme)):
         labels[concept] = str(graph.value(concept, SKOS.prefLabel))
         for label in [graph.value(concept, SKOS.prefLabel), *sorted(graph.objects(concept, SKOS.altLabel))]:
-            key = tuple(WORDS.findall(normalise(str(label))))
+            key = tuple(words(normalise(str(label)), WORDS))
             if key and key not in cues:
                 cues[key] = (concept, str(label).lower())
     framework = {}

@@ -8,7 +8,6 @@ hyphens, punctuation and white space.
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +16,9 @@ from rdflib import Dataset
 from rdflib.namespace import RDF, RDFS
 
 from ofsted_kg.rdf.vocab import GRADE_OF, KIND_OF, OKG, STATUS_OF
+from ofsted_kg.text import quote_key as norm  # the gold's quotes match as folded substrings
+
 ORDER = {"addressed": 2, "partially-addressed": 1, "not-addressed": 0}
-
-
-def norm(text) -> str:
-    text = re.sub(r"[-\u00ad\ufffe\u2010\u2011]", "", str(text).lower())
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def read_csv(path: Path) -> list[dict]:

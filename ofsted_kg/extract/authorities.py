@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ofsted_kg.text import LETTERS, folded, words
+
 # Words that say what kind of body a name is, not which one.
 DESIGNATORS = r"the|council|corporation|local|authority|children.?s|services|safeguarding|board|partnership|lscb|" \
               r"trust|families|family|first|mbc|cc"
@@ -41,10 +43,8 @@ class Authority:
 
 def _letters(name: str) -> str:
     """Lower case, possessives and punctuation gone: "Kent's" -> 'kent', 'Stoke-on-Trent' -> 'stoke on trent'."""
-    text = name.lower().replace("&", " and ").replace("’", "'").replace("st.", "st").replace("saint ", "st ")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[^a-z -]", " ", text).replace("-", " ")
-    return " ".join(text.split())
+    text = folded(name).replace("&", " and ").replace("st.", "st").replace("saint ", "st ")
+    return " ".join(words(re.sub(r"'s\b", "", text), LETTERS))
 
 
 def fold(name: str) -> str:

@@ -40,7 +40,8 @@ AUTHORITY_PATTERNS = [
     r"findings of (?:the|a|our) (?:focused|monitoring) visit to (?:the )?(?P<name>.+?) (?:local authority )?children.s",
 ]
 REPORT_TITLE = re.compile(r"\s+(?=(?:re-?)?inspection of |review of the effectiveness)", re.IGNORECASE)
-TITLE_LINES = re.compile(r"^((?:re-?)?inspection of|review of|and$|inspection dates?|\d+$|report published)", re.IGNORECASE)
+TITLE_WORDING = re.compile(  # a title's or dates' line, never an authority's name
+    r"^((?:re-?)?inspection of|review of|and$|inspection dates?|\d+$|report published)", re.IGNORECASE)
 
 DATE_ANCHORS = [
     r"inspection dates?\s*:?",
@@ -132,7 +133,7 @@ def _authority(ext: Extraction, blocks: list[Block]) -> None:
                 printed = printed or (name, start)
     for block in _front(blocks)[:4]:  # SIF and 2018 reports open with the authority's name, then the title
         name = REPORT_TITLE.split(block.text, maxsplit=1)[0]
-        if not TITLE_LINES.match(name) and len(name.split()) <= 8 and not name.endswith(".") and resolve(name):
+        if not TITLE_WORDING.match(name) and len(name.split()) <= 8 and not name.endswith(".") and resolve(name):
             return _set_authority(ext, name, block.start)  # a known name only: never a date, postcode or inspector
     if printed:
         _set_authority(ext, *printed)

@@ -39,7 +39,7 @@ from ofsted_kg.review.apply import (apply_reviews, by_authority, changed_keys, p
     visit_starts)
 from ofsted_kg.review.records import Review
 from ofsted_kg.stores.base import ReportEntry, Selection, Store
-from ofsted_kg.rdf.vocab import ID, OKG, THEMES_GRAPH
+from ofsted_kg.rdf.vocab import ID, OKG, THEMES_GRAPH, derived_names, key_of_graph
 
 
 @dataclass(frozen=True)
@@ -76,16 +76,6 @@ class Update:
 PENDING = f"{ID}graph/pending-relink"
 
 
-def authority_key(graph: str) -> str | None:
-    """'…/id/visit/E08000007/inspection/…' -> 'E08000007' (None for graphs that are not a report's)."""
-    prefix = f"{ID}visit/"
-    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else None
-
-
-def derived_names(key: str) -> tuple[str, str]:
-    return f"{ID}graph/links/{key}", f"{ID}graph/follow-through/{key}"
-
-
 def file_sha(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -111,7 +101,7 @@ def update_store(store: Store, files: list[Path], maker: Maker, jobs: int = 1,
     tasks = [(min(paths, key=lambda p: p.name), sorted({p.name for p in paths})) for paths in fresh.values()]
     new = _store_reports(store, zip(fresh.values(), maker(tasks)), done, touched)
     old = _superseded(known, new, done)
-    touched |= {authority_key(g) for g in [*new, *old]} - {None}
+    touched |= {key_of_graph(g) for g in [*new, *old]} - {None}
     _mark_pending(store, touched)
     store.drop(old)  # the new reports are all stored by now
     relink(store, sorted(touched), jobs)
@@ -158,7 +148,7 @@ def _store_reports(store: Store, results: Iterable[tuple[list[Path], object]], d
     batch: dict[str, bytes] = {}
 
     def flush() -> None:
-        keys = {authority_key(g) for g in batch} - {None}
+        keys = {key_of_graph(g) for g in batch} - {None}
         if keys - marked:
             marked.update(keys)
             _mark_pending(store, marked)
@@ -213,7 +203,7 @@ def _record_names(store: Store, entry: ReportEntry, paths: list[Path], done: Upd
         graph.add((report, OKG.sourceFile, Literal(name)))
         done.duplicates.append((name, entry.files[0]))
     store.put({entry.graph: graph})
-    return {authority_key(entry.graph)} - {None}
+    return {key_of_graph(entry.graph)} - {None}
 
 
 def _superseded(known: dict[str, ReportEntry], new: dict[str, tuple[str, ...]], done: Update) -> list[str]:
@@ -222,7 +212,7 @@ def _superseded(known: dict[str, ReportEntry], new: dict[str, tuple[str, ...]], 
     for name, files in new.items():
         visit = name.rsplit("/report/", 1)[0]
         for entry in known.values():
-            if authority_key(entry.graph) != authority_key(name):
+            if key_of_graph(entry.graph) != key_of_graph(name):
                 continue
             if set(files) & set(entry.files):
                 old.add(entry.graph)
@@ -247,7 +237,7 @@ def relink(store: Store, keys: list[str], jobs: int = 1) -> None:
     names = store.graph_names()
     work: dict[str, list[str]] = {}
     for key in keys:
-        reports = [n for n in names if authority_key(n) == key and "/report/" in n]
+        reports = [n for n in names if key_of_graph(n) == key and "/report/" in n]
         if reports:
             work[key] = reports
         else:
@@ -329,7 +319,7 @@ def remove(store: Store, targets: list[str]) -> tuple[list[str], list[str]]:
             graphs.update(hits)
         else:
             missing.append(target)
-    keys = {authority_key(g) for g in graphs} - {None}
+    keys = {key_of_graph(g) for g in graphs} - {None}
     _mark_pending(store, keys)
     store.drop(sorted(graphs))
     relink(store, sorted(keys))

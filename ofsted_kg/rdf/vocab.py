@@ -5,7 +5,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDFS, SKOS
 
 
 
@@ -70,9 +71,9 @@ def authority_iri(gss: str | None, report_sha: str | None = None) -> URIRef:
     return ID[f"authority/{gss}"] if gss else ID[f"authority/unresolved/{(report_sha or 'unknown')[:12]}"]
 
 
-def visit_iri(authority_key: str, kind: str, when: str) -> URIRef:
-    """when: 'YYYY-MM-DD', or 'YYYY-MM' for a visit known only by month."""
-    return ID[f"visit/{authority_key}/{kind}/{when}"]
+def visit_iri(key: str, kind: str, when: str) -> URIRef:
+    """key: the authority's :func:`authority_key`; when: 'YYYY-MM-DD', or 'YYYY-MM' for a visit known only by month."""
+    return ID[f"visit/{key}/{kind}/{when}"]
 
 
 def authority_key(gss: str | None, report_sha: str | None = None) -> str:
@@ -80,20 +81,64 @@ def authority_key(gss: str | None, report_sha: str | None = None) -> str:
     return gss or f"unresolved-{(report_sha or 'unknown')[:12]}"
 
 
+def key_of_graph(graph: str) -> str | None:
+    """The :func:`authority_key` read back from a report graph's name, which is under its visit's IRI:
+    '…/id/visit/E08000007/inspection/…' -> 'E08000007' (None for graphs that are not a report's)."""
+    prefix = f"{ID}visit/"
+    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else None
+
+
+def derived_names(key: str) -> tuple[str, str]:
+    """The names of one authority's derived graphs (links, follow-through), by its :func:`authority_key`:
+    each authority is derived, stored and validated apart from the others."""
+    return f"{LINKS_GRAPH}/{key}", f"{FOLLOW_GRAPH}/{key}"
+
+
 def person_iri(name: str) -> URIRef:
     return ID[f"person/{slug(name)}"]
 
 
 @lru_cache(maxsize=1)
-def judgement_areas() -> tuple[tuple[re.Pattern, URIRef], ...]:
-    """(printed-label pattern, area concept) from the ontology's JudgementAreaScheme."""
-    from rdflib import Graph
-
+def ontology() -> Graph:
+    """The ontology (ontology/ofsted-kg.ttl), parsed once per process: judgement areas and labels come from it."""
     from ofsted_kg.resources import ontology_file
 
-    g = Graph().parse(ontology_file(), format="turtle")
+    return Graph().parse(ontology_file(), format="turtle")
+
+
+@lru_cache(maxsize=1)
+def judgement_areas() -> tuple[tuple[re.Pattern, URIRef], ...]:
+    """(printed-label pattern, area concept) from the ontology's JudgementAreaScheme."""
+    g = ontology()
     return tuple(sorted(((re.compile(str(p), re.IGNORECASE), c) for c, p in g.subject_objects(OKG.labelPattern)),
                         key=lambda t: str(t[1])))
+
+
+@lru_cache(maxsize=None)
+def _english(term: URIRef, prop: URIRef) -> tuple[str, ...]:
+    """A term's English (or untagged) values of a labelling property, sorted: the ontology gives one of each
+    kind today, sorting keeps the choice deterministic if it ever gives more."""
+    return tuple(sorted(str(v) for v in ontology().objects(term, prop) if getattr(v, "language", None) in (None, "en")))
+
+
+def label(term: URIRef) -> str | None:
+    """A term's name as the ontology gives it: its skos:prefLabel (a concept), else its rdfs:label (a class).
+    The rdfs:label is not always the name: okg:RecommendationItem's is 'Recommendation (kind)'."""
+    names = _english(term, SKOS.prefLabel) or _english(term, RDFS.label)
+    return names[0] if names else None
+
+
+def short_label(term: URIRef) -> str | None:
+    """A term's shortest English label of all (prefLabel, altLabel, rdfs:label), where space is short:
+    'Requires improvement' for okg:RequiresImprovement, whose prefLabel is Ofsted's 'Requires improvement to be
+    good'; 'JTAI' for okg:JointTargetedAreaInspection."""
+    names = [n for prop in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for n in _english(term, prop)]
+    return min(names, key=lambda n: (len(n), n)) if names else None
+
+
+def local_name(term: URIRef) -> str:
+    """okg:PartiallyAddressed -> 'PartiallyAddressed' (the key views and templates use for a term)."""
+    return str(term).removeprefix(str(OKG))
 
 
 def judgement_area(label: str) -> URIRef | None:

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 
 from rdflib import URIRef
 
-from ofsted_kg.evaluate.gold import norm
 from ofsted_kg.review.apply import visit_of
 from ofsted_kg.review.records import ReviewError, status_key
 from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.text import quote_key
 
 RECOMMENDATIONS = "SELECT DISTINCT ?rec ?text WHERE { ?rec a okg:Recommendation ; okg:text ?text }"
 FOLLOW_UPS = """SELECT DISTINCT ?later ?date ?s ?f WHERE {
@@ -67,8 +67,8 @@ def find_recommendation(engine: Engine, key: str) -> str:
     if key.startswith(("http://", "https://")):
         hits = sorted({str(r["rec"]) for r in rows if str(r["rec"]) == key})
     else:
-        wanted = norm(key)
-        hits = sorted({str(r["rec"]) for r in rows if wanted and wanted in norm(str(r["text"]))})
+        wanted = quote_key(key)
+        hits = sorted({str(r["rec"]) for r in rows if wanted and wanted in quote_key(str(r["text"]))})
     if len(hits) == 1:
         return hits[0]
     if not hits:

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF
 
 from ofsted_kg.resources import data_dir, shapes_file
 from ofsted_kg.rdf.graph_files import union_graph
+from ofsted_kg.rdf.vocab import ID, derived_names, key_of_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -86,12 +87,10 @@ def units(store, keys: list[str] | None = None) -> dict[str, list[str]]:
     Every shape's focus nodes and the nodes they point at lie within one
     authority, so validating each unit alone finds what validating the
     whole union would, and lets units run in parallel and only when changed."""
-    from ofsted_kg.pipeline.update import authority_key, derived_names
-    from ofsted_kg.rdf.vocab import ID
 
     found: dict[str, list[str]] = {}
     for name in store.graph_names():
-        key = authority_key(name) or ("" if not name.startswith(f"{ID}graph/") else None)
+        key = key_of_graph(name) or ("" if not name.startswith(f"{ID}graph/") else None)
         if key is not None and (keys is None or key in keys):
             found.setdefault(key, []).append(name)  # key "": data outside any authority's reports
     for key, names in found.items():

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from rdflib import Dataset, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from ofsted_kg.evaluate.gold import norm
 from ofsted_kg.rdf.pages import cite, fragment, target_pages
 from ofsted_kg.rdf.vocab import OA, OKG, REVIEWED_OF, STATUS_OF
+from ofsted_kg.text import quote_key
 
 
 @dataclass
@@ -39,9 +39,9 @@ def find_recommendations(data: Dataset, key: str) -> list[URIRef]:
     if key.startswith(("http://", "https://")):
         node = URIRef(key)
         return [node] if (node, RDF.type, OKG.Recommendation) in data else []
-    wanted = norm(key)
+    wanted = quote_key(key)
     return sorted(r for r in set(data.subjects(RDF.type, OKG.Recommendation))
-                  if wanted and wanted in norm(data.value(r, OKG.text) or ""))
+                  if wanted and wanted in quote_key(data.value(r, OKG.text) or ""))
 
 
 def explain(data: Dataset, rec: URIRef) -> Explanation:

@@ -10,6 +10,7 @@ and the picture also tells kinds apart by marker shape.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -17,17 +18,14 @@ from networkx.readwrite.gexf import GEXFWriter
 
 from ofsted_kg.query.authority import UnknownAuthority, choose, from_rows
 from ofsted_kg.rdf.graph_files import atomic_write
+from ofsted_kg.rdf.vocab import STATUS, VISIT_CLASS, label, local_name, short_label
 from ofsted_kg.views.tables import Table
 
 FORMATS = (".graphml", ".gexf", ".svg", ".png")
 KINDS = ("visit", "recommendation", "follow-up", "finding")
 STATUS_COLOUR = {"Addressed": "#009E73", "PartiallyAddressed": "#E69F00", "NotAddressed": "#D55E00",
                  "NoLaterEvidence": "#999999", "AwaitingFollowUp": "#56B4E9"}
-STATUS_WORDS = {"Addressed": "Addressed", "PartiallyAddressed": "Partially addressed", "NotAddressed": "Not addressed",
-                "NoLaterEvidence": "No later evidence", "AwaitingFollowUp": "Awaiting follow-up"}
 VISIT_COLOUR, FINDING_COLOUR, NO_STATUS_COLOUR = "#0072B2", "#CC79A7", "#DDDDDD"
-VISIT_WORDS = {"Inspection": "inspection", "FocusedVisit": "focused visit", "MonitoringVisit": "monitoring visit",
-               "JointTargetedAreaInspection": "JTAI", "LSCBReview": "LSCB review"}
 EDGES = {"made": ("#0072B2", "solid", "visit → recommendation"),
          "followed up by": ("#555555", "solid", "recommendation → follow-up"),
          "assessed at": ("#56B4E9", "dotted", "follow-up → later visit"),
@@ -36,6 +34,25 @@ EDGES = {"made": ("#0072B2", "solid", "visit → recommendation"),
 MARKER = {"visit": "s", "recommendation": "o", "follow-up": "D", "finding": "^"}
 BAND = {"visit": "Visits", "recommendation": "Recommendations", "follow-up": "Follow-ups", "finding": "Evidence findings"}
 LABEL_LIMIT = 400  # above this many nodes a picture shows no text labels: they would only overprint each other
+
+
+@lru_cache(maxsize=1)
+def status_words() -> dict[str, str]:
+    """The five statuses' names from the ontology, by local name: the legend's entries, and (in lower case) the
+    end of a follow-up's label."""
+    return {local_name(t): label(t) or local_name(t) for t in STATUS.values()}
+
+
+@lru_cache(maxsize=1)
+def visit_words() -> dict[str, str]:
+    """Visit kinds as a node's label says them mid-sentence, by local name: the ontology's shortest name,
+    where a node's label has little room ('JTAI'), in lower case unless it opens with an abbreviation."""
+    return {local_name(t): in_sentence(short_label(t) or local_name(t)) for t in VISIT_CLASS.values()}
+
+
+def in_sentence(name: str) -> str:
+    """'Focused visit' -> 'focused visit'; 'LSCB review' and 'JTAI' stay as they are."""
+    return name if name.split(" ", 1)[0].isupper() else name[:1].lower() + name[1:]
 
 
 class NetworkError(ValueError):
@@ -81,7 +98,7 @@ def build_network(tables: dict[str, Table], authority: str | None = None) -> nx.
     edges: dict[tuple[str, str], str] = {}
     for r in filter(wanted, tables["visits"].rows):
         nodes[r["visit"]] = attributes(
-            kind="visit", label=f"{authority_of(r)} {VISIT_WORDS.get(r['kind'], r['kind'])} {r['startDate']}",
+            kind="visit", label=f"{authority_of(r)} {visit_words().get(r['kind'], r['kind'])} {r['startDate']}",
             colour=VISIT_COLOUR, date=r["startDate"], authority=authority_of(r), iri=r["visit"],
             visitKind=r.get("kind"), grade=r.get("overallGrade"))
     recs = list(filter(wanted, tables["recommendations"].rows))
@@ -98,7 +115,7 @@ def build_network(tables: dict[str, Table], authority: str | None = None) -> nx.
     for r in filter(wanted, tables["follow-ups"].rows):
         status = r["status"]
         nodes[r["followUp"]] = attributes(
-            kind="follow-up", label=f"Follow-up {r['assessedDate']}: {STATUS_WORDS.get(status, status).lower()}",
+            kind="follow-up", label=f"Follow-up {r['assessedDate']}: {status_words().get(status, status).lower()}",
             status=status, colour=STATUS_COLOUR.get(status, NO_STATUS_COLOUR), date=r["assessedDate"],
             authority=authority_of(r), iri=r["followUp"], confidence=r.get("confidence"), score=r.get("score"))
         edges[(r["recommendation"], r["followUp"])] = "followed up by"
@@ -237,7 +254,7 @@ def legend_handles() -> list:
     def dot(colour: str, marker: str, text: str):
         return Line2D([], [], linestyle="none", marker=marker, markersize=7, markerfacecolor=colour,
                       markeredgecolor="#333333", markeredgewidth=0.4, label=text)
-    handles = [dot(STATUS_COLOUR[s], "o", STATUS_WORDS[s]) for s in STATUS_COLOUR]
+    handles = [dot(STATUS_COLOUR[s], "o", status_words()[s]) for s in STATUS_COLOUR]
     handles += [dot(VISIT_COLOUR, MARKER["visit"], "Visit"), dot("#FFFFFF", MARKER["recommendation"],
                 "Recommendation (colour: current status)"), dot("#FFFFFF", MARKER["follow-up"], "Follow-up (colour: status)"),
                 dot(FINDING_COLOUR, MARKER["finding"], "Evidence finding")]

@@ -9,32 +9,51 @@ the templates free of logic and lets tests check the model without a browser.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from rdflib import URIRef
 
 from ofsted_kg.rdf.pages import cite, pdf_link
 from ofsted_kg.views.tables import Table
-from ofsted_kg.rdf.vocab import ID, slug
+from ofsted_kg.rdf.vocab import (GRADE, ID, REC_KIND, REVIEWED, STATUS, VISIT_CLASS, label, local_name, short_label,
+    slug)
 
 if TYPE_CHECKING:  # the review view model builds on this one
     from ofsted_kg.views.html.reviews import Counts, Mark, Pending
 
 STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
-STATUS_LABEL = {"Addressed": "Addressed", "PartiallyAddressed": "Partially addressed",
-                "NotAddressed": "Not addressed", "NoLaterEvidence": "No later evidence",
-                "AwaitingFollowUp": "Awaiting follow-up", "DoesNotSpeakToIt": "Does not speak to it"}
 STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",
                "NoLaterEvidence": "–", "AwaitingFollowUp": "…", "DoesNotSpeakToIt": "∅"}
-KIND_LABEL = {"Inspection": "Inspection", "FocusedVisit": "Focused visit", "MonitoringVisit": "Monitoring visit",
-              "JointTargetedAreaInspection": "Joint targeted area inspection", "LSCBReview": "LSCB review"}
-REC_KIND_LABEL = {"RecommendationItem": "Recommendation", "AreaForImprovement": "Area for improvement",
-                  "PriorityAction": "Priority action", "AreaOfConcern": "Area of concern"}
 # Site pages sit one folder down (authority/, reports/).  The site holds no copy of the PDFs: a page link
 # points at the file name the graph records, beside index.html, where a user can put the PDFs.
 SITE_ROOT = "../"
-GRADE_LABEL = {"Outstanding": "Outstanding", "Good": "Good", "RequiresImprovement": "Requires improvement",
-               "Adequate": "Adequate", "Inadequate": "Inadequate"}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What pages call statuses, visit kinds, recommendation kinds and grades, keyed by the terms' local names
+    ('PartiallyAddressed'), as the tables and templates key them."""
+
+    status: dict[str, str]
+    kind: dict[str, str]
+    rec_kind: dict[str, str]
+    grade: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def labels() -> Labels:
+    """The labels, read from the ontology once per process rather than written out again here: each term's
+    name, but a grade's short name ('Requires improvement', not Ofsted's full 'Requires improvement to be
+    good'), as pages always showed it."""
+    def names(terms: Iterable[URIRef], pick: Callable[[URIRef], str | None]) -> dict[str, str]:
+        return {local_name(t): pick(t) or local_name(t) for t in terms}
+
+    return Labels(status=names([*STATUS.values(), *REVIEWED.values()], label), kind=names(VISIT_CLASS.values(), label),
+                  rec_kind=names(REC_KIND.values(), label), grade=names(GRADE.values(), short_label))
 
 
 def page_name(iri: str) -> str:
@@ -62,7 +81,7 @@ class Visit:
 
     @property
     def label(self) -> str:
-        return f"{KIND_LABEL.get(self.kind, self.kind)} {self.start}"
+        return f"{labels().kind.get(self.kind, self.kind)} {self.start}"
 
     @property
     def page(self) -> str | None:
@@ -261,8 +280,8 @@ def timeline(visits: list[Visit], width: int = 900) -> list[dict]:
 
 
 def _timeline_label(v: Visit) -> str:
-    grade = f" · {GRADE_LABEL.get(v.grade, v.grade)}" if v.grade else ""
-    return f"{KIND_LABEL.get(v.kind, v.kind)} {v.start[:7]}{grade}"
+    grade = f" · {labels().grade.get(v.grade, v.grade)}" if v.grade else ""
+    return f"{labels().kind.get(v.kind, v.kind)} {v.start[:7]}{grade}"
 
 
 def years(visits: list[Visit], width: int = 900) -> list[dict]:

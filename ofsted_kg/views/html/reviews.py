@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ofsted_kg.views.html.model import STATUS_LABEL, Authority, Cell, Evidence, Rec, Visit, quote
+from ofsted_kg.views.html.model import Authority, Cell, Evidence, Rec, Visit, labels, quote
 from ofsted_kg.query.sparql import Engine
 from ofsted_kg.views.tables import Table, read_table
 
@@ -40,7 +40,7 @@ class Mark:
 
     @property
     def machine_label(self) -> str:
-        return STATUS_LABEL[self.machine].lower() if self.machine else "not linked to this visit"
+        return labels().status[self.machine].lower() if self.machine else "not linked to this visit"
 
     @property
     def title(self) -> str:

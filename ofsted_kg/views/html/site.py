@@ -22,8 +22,8 @@ from ofsted_kg.files import FolderError, check_replaceable, output_folder, repla
 from ofsted_kg.views.national import National, Row, comparisons, national
 from ofsted_kg.query.sparql import Engine
 from ofsted_kg.views.survival import FRAMEWORK_LABEL, HORIZONS
-from ofsted_kg.views.html.model import (GRADE_LABEL, KIND_LABEL, REC_KIND_LABEL, STATUS_LABEL, STATUS_MARK,
-    STATUS_ORDER, Authority, anchor, build_authorities, page_fields, page_name, timeline, years)
+from ofsted_kg.views.html.model import (STATUS_MARK, STATUS_ORDER, Authority, anchor, build_authorities, labels,
+    page_fields, page_name, timeline, years)
 from ofsted_kg.views.html.reviews import ReviewViews, attach_reviews, read_review_views
 from ofsted_kg.views.tables import Table
 
@@ -44,9 +44,10 @@ class Site:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("ofsted_kg.views.html", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(STATUS_ORDER=STATUS_ORDER, STATUS_LABEL=STATUS_LABEL, STATUS_MARK=STATUS_MARK,
-                       KIND_LABEL=KIND_LABEL, FRAMEWORK_LABEL=FRAMEWORK_LABEL, HORIZONS=HORIZONS, GRADE_LABEL=GRADE_LABEL,
-                       REC_KIND_LABEL=REC_KIND_LABEL, timeline=timeline, years=years, bars=bars)
+    names = labels()
+    env.globals.update(STATUS_ORDER=STATUS_ORDER, STATUS_LABEL=names.status, STATUS_MARK=STATUS_MARK,
+                       KIND_LABEL=names.kind, FRAMEWORK_LABEL=FRAMEWORK_LABEL, HORIZONS=HORIZONS, GRADE_LABEL=names.grade,
+                       REC_KIND_LABEL=names.rec_kind, timeline=timeline, years=years, bars=bars)
     return env
 
 
