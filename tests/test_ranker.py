@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ofsted_kg.derive.followup import Item, VisitInfo, ranked, unit_of
+from ofsted_kg.derive.followup import ranked
+from ofsted_kg.derive.units import Item, VisitInfo, unit_of
 from ofsted_kg.derive.parameters import Parameters, from_dict, load
 from ofsted_kg.derive.ranker import RELATIVE, Weighed, fit_ranker, probabilities, ranker_rows
 from ofsted_kg.derive.similarity import BM25, overlap, tokens

@@ -16,8 +16,7 @@ from rdflib.namespace import RDF
 from ofsted_kg.rdf.vocab import GRADE_OF, OKG
 
 if TYPE_CHECKING:
-    from ofsted_kg.derive.followup import Item, VisitInfo
-    from ofsted_kg.derive.repeats import Candidate, Candidates
+    from ofsted_kg.derive.units import Candidate, Candidates, Item, VisitInfo
     from ofsted_kg.derive.lexicon import Lexicon
     from ofsted_kg.derive.status import Verdict
 

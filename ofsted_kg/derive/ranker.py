@@ -18,7 +18,7 @@ from ofsted_kg.derive.classifier import Logistic, fit_logistic
 from ofsted_kg.derive.similarity import Weighed
 
 if TYPE_CHECKING:
-    from ofsted_kg.derive.followup import Item, Unit
+    from ofsted_kg.derive.units import Item, Unit
 
 SUMMARY_SECTIONS = ("summary", "headline", "main findings")
 RANKER_CLASSES = ("other", "evidence")

@@ -12,29 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import Callable
 
 from rdflib import URIRef
 
 from ofsted_kg.derive.features import repeat_rows
 from ofsted_kg.derive.parameters import Parameters
 from ofsted_kg.derive.similarity import BM25, overlap
-
-if TYPE_CHECKING:
-    from ofsted_kg.derive.followup import Item, VisitInfo
-
-
-class Candidate(NamedTuple):
-    """An earlier recommendation as a restatement of a later one."""
-
-    score: float  # the hand-weighted restatement score, which ranks the candidates
-    start: str  # its visit's start: the nearest earlier report has the largest
-    earlier: "Item"
-    parts: tuple[float, float, float]  # (lexical, thematic, subject): the parts of the score
-    pair: tuple[float, ...] = ()  # the finer measures of pair_parts
-
-
-Candidates = list[tuple["Item", list[Candidate]]]
+from ofsted_kg.derive.units import Candidate, Candidates, Item, VisitInfo
 
 
 def restatements(recs: list[Item], visits: dict[URIRef, VisitInfo], bm25: BM25, p: Parameters) -> Candidates:

@@ -7,34 +7,16 @@ reports (a follow-up and the recommendation it follows up).
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Dataset, Graph, Namespace
+from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from ofsted_kg.resources import data_dir, shapes_file
+from ofsted_kg.resources import data_dir
 from ofsted_kg.rdf.graph_files import union_graph
 from ofsted_kg.rdf.vocab import ID, derived_names, key_of_graph
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
-
-
-@dataclass(frozen=True)
-class Violation:
-    focus: str
-    path: str
-    shape: str
-    message: str
-    severity: str
-
-    def __str__(self) -> str:
-        where = f" ({self.path})" if self.path else ""
-        return f"{self.severity}: {self.focus}{where}: {self.message} [{self.shape}]"
-
-
-def load_shapes() -> Graph:
-    return Graph().parse(shapes_file(), format="turtle")
+from ofsted_kg.validate.sparql_engine import validate_sparql
+from ofsted_kg.validate.violations import SH, Violation, load_shapes, short
 
 
 def validate(data: Dataset | Graph, shapes: Graph | None = None) -> list[Violation]:
@@ -57,19 +39,12 @@ def _violations(report: Graph, shapes: Graph) -> list[Violation]:
         owner = owner or source
         out.append(Violation(
             focus=str(report.value(result, SH.focusNode)),
-            path=_short(report.value(result, SH.resultPath)),
-            shape=_short(owner),
+            path=short(report.value(result, SH.resultPath)),
+            shape=short(owner),
             message=str(report.value(result, SH.resultMessage) or "constraint not met"),
-            severity=_short(report.value(result, SH.resultSeverity)),
+            severity=short(report.value(result, SH.resultSeverity)),
         ))
     return out
-
-
-def _short(node) -> str:
-    if node is None:
-        return ""
-    text = str(node)
-    return text.rsplit("#", 1)[-1] if "#" in text and not text.startswith("n") else text
 
 
 def check_store(store) -> list[Violation]:
@@ -106,8 +81,6 @@ def validate_store(store, keys: list[str] | None = None, jobs: int = 1, engine: 
     reference implementation, one authority unit at a time in ``jobs``
     processes, only the units in ``keys`` when given."""
     if engine == "sparql":
-        from ofsted_kg.validate.sparql_engine import validate_sparql
-
         violations = validate_sparql(store, jobs=jobs) + check_store(store)
         return sorted(set(violations), key=lambda v: (v.focus, v.path, v.shape, v.message))
     payloads = []

@@ -21,7 +21,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ofsted_kg.validate.shacl import SH, Violation, _short, load_shapes
+from ofsted_kg.validate.violations import SH, Violation, load_shapes, short
 
 SUPPORTED_PROPERTY = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.pattern, SH.flags,
                       SH.minLength, SH.minInclusive, SH.maxInclusive, SH.lessThanOrEquals, SH["or"], SH.message,
@@ -50,7 +50,7 @@ def compile_shapes(shapes: Graph | None = None) -> list[tuple[str, str, str, str
         target = _target(shapes, shape)
         if target is None:
             continue
-        name = _short(shape)
+        name = short(shape)
         out += [(name, "", msg, q) for msg, q in _node_constraints(shapes, shape, target)]
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             _check(shapes, prop, SUPPORTED_PROPERTY)
@@ -59,34 +59,34 @@ def compile_shapes(shapes: Graph | None = None) -> list[tuple[str, str, str, str
                 raise UnsupportedShape(f"{name}: only simple predicate paths are compiled")
             custom = shapes.value(prop, SH.message)
             for msg, query in _property_constraints(shapes, prop, target, path):
-                out.append((name, _short(path), str(custom) if custom else msg, query))
+                out.append((name, short(path), str(custom) if custom else msg, query))
     return out
 
 
 def _check(shapes: Graph, node: Node, allowed: set) -> None:
     extra = {p for p in shapes.predicates(node, None)} - allowed
     if extra:
-        raise UnsupportedShape(f"{_short(node)}: SHACL features not compiled: {sorted(_short(p) for p in extra)}")
+        raise UnsupportedShape(f"{short(node)}: SHACL features not compiled: {sorted(short(p) for p in extra)}")
 
 
 def _target(shapes: Graph, shape: Node) -> str | None:
     parts = [f"?this {TYPE_OF} {n3(c)} ." for c in shapes.objects(shape, SH.targetClass)]
     parts += [f"?s {n3(p)} ?this ." for p in shapes.objects(shape, SH.targetObjectsOf)]
     if len(parts) > 1:
-        raise UnsupportedShape(f"{_short(shape)}: one target per shape is compiled")
+        raise UnsupportedShape(f"{short(shape)}: one target per shape is compiled")
     return parts[0] if parts else None
 
 
 def _node_constraints(shapes: Graph, shape: Node, target: str) -> Iterator[tuple[str, str]]:
     for cls in shapes.objects(shape, SH["class"]):
-        yield (f"not an instance of {_short(cls)}",
+        yield (f"not an instance of {short(cls)}",
                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {TYPE_OF} {n3(cls)} }} }}")
     for alternatives in shapes.objects(shape, SH["or"]):
         tests = []
         for alt in Collection(shapes, alternatives):
             path, low = shapes.value(alt, SH.path), shapes.value(alt, SH.minCount)
             if path is None or low is None or int(low) != 1 or set(shapes.predicates(alt)) - {SH.path, SH.minCount}:
-                raise UnsupportedShape(f"{_short(shape)}: sh:or of anything but required properties")
+                raise UnsupportedShape(f"{short(shape)}: sh:or of anything but required properties")
             tests.append(f"EXISTS {{ ?this {n3(path)} ?v }}")
         yield ("none of the alternatives of sh:or holds",
                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER(!({' || '.join(tests)})) }}")
@@ -130,7 +130,7 @@ def _property_constraints(shapes: Graph, prop: Node, target: str, path: URIRef) 
         q_low, q_high = shapes.value(prop, SH.qualifiedMinCount), shapes.value(prop, SH.qualifiedMaxCount)
         having = " || ".join(x for x in (f"COUNT(DISTINCT ?value) < {int(q_low)}" if q_low is not None else "",
                                         f"COUNT(DISTINCT ?value) > {int(q_high)}" if q_high is not None else "") if x)
-        yield (f"wrong number of values of class {_short(cls)}",
+        yield (f"wrong number of values of class {short(cls)}",
                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?value . ?value {TYPE_OF} {n3(cls)} }} }} "
                f"GROUP BY ?this HAVING ({having})")
 
@@ -138,15 +138,15 @@ def _property_constraints(shapes: Graph, prop: Node, target: str, path: URIRef) 
 def _value_filters(shapes: Graph, prop: Node) -> Iterator[tuple[str, str]]:
     """(message, graph pattern that holds for a bad ?value) for each value-level constraint."""
     for cls in shapes.objects(prop, SH["class"]):
-        yield f"value is not an instance of {_short(cls)}", f"FILTER NOT EXISTS {{ ?value {TYPE_OF} {n3(cls)} }}"
+        yield f"value is not an instance of {short(cls)}", f"FILTER NOT EXISTS {{ ?value {TYPE_OF} {n3(cls)} }}"
     for dt in shapes.objects(prop, SH.datatype):
-        yield (f"value is not a literal of datatype {_short(dt)}",
+        yield (f"value is not a literal of datatype {short(dt)}",
                f"FILTER(!isLiteral(?value) || DATATYPE(?value) != {n3(dt)})")
     for options in shapes.objects(prop, SH["or"]):
         types = [shapes.value(alt, SH.datatype) for alt in Collection(shapes, options)]
         if None in types:
             raise UnsupportedShape("property sh:or of anything but datatypes")
-        yield (f"value is not of datatype {' or '.join(_short(t) for t in types)}",
+        yield (f"value is not of datatype {' or '.join(short(t) for t in types)}",
                f"FILTER(!isLiteral(?value) || DATATYPE(?value) NOT IN ({', '.join(n3(t) for t in types)}))")
     for members in shapes.objects(prop, SH["in"]):
         allowed = ", ".join(n3(m) for m in Collection(shapes, members))
@@ -163,7 +163,7 @@ def _value_filters(shapes: Graph, prop: Node) -> Iterator[tuple[str, str]]:
             yield (f"value is {word} than {limit}",
                    f"FILTER(!isLiteral(?value) || !COALESCE(!(?value {op} {n3(limit)}), false))")
     for other in shapes.objects(prop, SH.lessThanOrEquals):
-        yield (f"value is not less than or equal to the value of {_short(other)}",
+        yield (f"value is not less than or equal to the value of {short(other)}",
                f"?this {n3(other)} ?other . FILTER(!COALESCE(?value <= ?other, false))")
 
 
