@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
@@ -22,8 +21,6 @@ from ofsted_kg.views.tables import Table
 from ofsted_kg.rdf.vocab import (GRADE, ID, REC_KIND, REVIEWED, STATUS, VISIT_CLASS, label, local_name, short_label,
     slug)
 
-if TYPE_CHECKING:  # the review view model builds on this one
-    from ofsted_kg.views.html.reviews import Counts, Mark, Pending
 
 STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
 STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",
@@ -299,3 +296,61 @@ def _year_fraction(when: str) -> float:
     parts = [int(p) for p in when.split("-")[:3]]
     year, month, day = (parts + [1, 1])[:3] if len(parts) < 3 else parts
     return year + (date(year, month, day).timetuple().tm_yday - 1) / 366
+
+
+NOT_LINKED = "DoesNotSpeakToIt"  # the machine's side of a review of a visit it did not link
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A person's status for one recommendation at one later visit, as the site marks it."""
+
+    status: str  # Addressed, PartiallyAddressed, NotAddressed or DoesNotSpeakToIt
+    machine: str | None  # the machine's follow-up status at that visit; None: the machine did not link it
+    reviewer: str
+    at: str  # the review's xsd:dateTime, as the reviewer's file has it
+    reason: str
+    evidence: tuple[str, ...] = ()  # findings the reviewer gave as the evidence (IRIs)
+
+    @property
+    def date(self) -> str:
+        return self.at[:10]
+
+    @property
+    def changed(self) -> bool:
+        """Did the review change what the machine read (a link it did not make counts as a change)?"""
+        return self.status != (self.machine or NOT_LINKED)
+
+    @property
+    def machine_label(self) -> str:
+        return labels().status[self.machine].lower() if self.machine else "not linked to this visit"
+
+    @property
+    def title(self) -> str:
+        """The tooltip: who, when, why, and the machine's reading beside it."""
+        beside = f"machine read: {self.machine_label}" if self.changed else "the machine read the same"
+        return f"Reviewed by {self.reviewer} on {self.date}: {self.reason} ({beside})"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One authority's statuses at later visits: read by the machine only, or reviewed by a person."""
+
+    statuses: int  # follow-ups the machine linked, plus reviewed visits it did not link
+    reviewed: int
+    changed: int  # reviews whose status differs from the machine's there
+
+    @property
+    def machine_read(self) -> int:
+        return self.statuses - self.reviewed
+
+
+@dataclass
+class Pending:
+    """One follow-up no one has reviewed, for the needs-review lists."""
+
+    confidence: float | None
+    rec: Rec
+    visit: Visit
+    status: str
+    authority: Authority = field(repr=False)

@@ -9,58 +9,11 @@ query`` and any SPARQL client agree, and both engines give the same rows in the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ofsted_kg.views.html.model import Authority, Cell, Evidence, Rec, Visit, labels, quote
+from ofsted_kg.views.html.model import Authority, Cell, Counts, Mark, Pending, Rec, Visit, quote
 from ofsted_kg.query.sparql import Engine
 from ofsted_kg.views.tables import Table, read_table
-
-NOT_LINKED = "DoesNotSpeakToIt"  # the machine's side of a review of a visit it did not link
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A person's status for one recommendation at one later visit, as the site marks it."""
-
-    status: str  # Addressed, PartiallyAddressed, NotAddressed or DoesNotSpeakToIt
-    machine: str | None  # the machine's follow-up status at that visit; None: the machine did not link it
-    reviewer: str
-    at: str  # the review's xsd:dateTime, as the reviewer's file has it
-    reason: str
-    evidence: tuple[str, ...] = ()  # findings the reviewer gave as the evidence (IRIs)
-
-    @property
-    def date(self) -> str:
-        return self.at[:10]
-
-    @property
-    def changed(self) -> bool:
-        """Did the review change what the machine read (a link it did not make counts as a change)?"""
-        return self.status != (self.machine or NOT_LINKED)
-
-    @property
-    def machine_label(self) -> str:
-        return labels().status[self.machine].lower() if self.machine else "not linked to this visit"
-
-    @property
-    def title(self) -> str:
-        """The tooltip: who, when, why, and the machine's reading beside it."""
-        beside = f"machine read: {self.machine_label}" if self.changed else "the machine read the same"
-        return f"Reviewed by {self.reviewer} on {self.date}: {self.reason} ({beside})"
-
-
-@dataclass(frozen=True)
-class Counts:
-    """One authority's statuses at later visits: read by the machine only, or reviewed by a person."""
-
-    statuses: int  # follow-ups the machine linked, plus reviewed visits it did not link
-    reviewed: int
-    changed: int  # reviews whose status differs from the machine's there
-
-    @property
-    def machine_read(self) -> int:
-        return self.statuses - self.reviewed
-
 
 @dataclass(frozen=True)
 class ReviewViews:
@@ -68,17 +21,6 @@ class ReviewViews:
 
     reviews: Table
     needs: Table
-
-
-@dataclass
-class Pending:
-    """One follow-up no one has reviewed, for the needs-review lists."""
-
-    confidence: float | None
-    rec: Rec
-    visit: Visit
-    status: str
-    authority: Authority = field(repr=False)
 
 
 def read_review_views(engine: Engine) -> ReviewViews:
