@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ofsted_kg.views.html.model import STATUS_LABEL, Authority, Cell, Evidence, Rec, Visit, quote
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.tables import Table, read_table
 
 NOT_LINKED = "DoesNotSpeakToIt"  # the machine's side of a review of a visit it did not link
@@ -81,7 +81,7 @@ class Pending:
     authority: Authority = field(repr=False)
 
 
-def read_review_views(engine: Engine) -> ReviewViews:
+def read_review_views(engine: Store) -> ReviewViews:
     """The two review queries over ``engine``: read once, beside the tables, so report and serve show the same."""
     return ReviewViews(read_table(engine, "reviews", "."), read_table(engine, "needs-review", "."))
 
