@@ -119,7 +119,7 @@ def test_a_bound_value_is_a_term_not_query_text(tmp_path):
 
 
 def test_an_unknown_scheme_says_which_specs_exist():
-    for spec in ("postgres://localhost/db", "memory:x", "build/store"):
+    for spec in ("postgres://localhost/db", "memory:x", "build/store", "oxigraph", "sparql+http:/x"):
         with pytest.raises(StoreError) as err:
             open_store(spec)
         assert str(err.value) == f"unknown store '{spec}' (use memory, oxigraph:PATH or sparql+http(s)://HOST/PATH)"

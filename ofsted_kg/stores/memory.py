@@ -7,6 +7,8 @@ loaded with rdflib (:func:`ofsted_kg.rdf.graph_files.load`) is queried as it is.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Dataset, URIRef
 from rdflib.term import Identifier
 
@@ -49,5 +51,5 @@ class MemoryStore(Store):
     def graph_names(self) -> list[str]:
         return sorted({str(c) for _, _, _, c in self.data.quads((None, None, None, None)) if c is not None})
 
-    def dump(self, path):
+    def dump(self, path: Path) -> Path:
         return save(self.data, path)

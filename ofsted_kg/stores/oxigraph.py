@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import fcntl
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
 from ofsted_kg.files import write_sorted_lines
 from ofsted_kg.rdf.graph_files import FormatError, atomic_write, format_for, new_dataset
 from ofsted_kg.rdf.terms import OX_FORMATS, PROLOGUE, to_oxigraph, to_rdflib, with_values
 from ofsted_kg.rdf.vocab import ID, OKG, PREFIXES
-from ofsted_kg.stores.base import Rows, Store, StoreError, Triples, register, unknown_spec
+from ofsted_kg.stores.base import Rows, Selection, Store, StoreError, Triples, register, unknown_spec
 
 
 class OxigraphStore(Store):
@@ -88,7 +89,7 @@ class OxigraphStore(Store):
         """How many quads the store holds (what ``serve`` reports it is serving)."""
         return len(self.store)
 
-    def put(self, graphs):
+    def put(self, graphs: dict[str, Triples]) -> None:
         """Many new quads are bulk-loaded (3x faster than a transaction) under a journal; the rest is atomic.
 
         The journal names the graphs being bulk-loaded before the load starts
@@ -113,13 +114,13 @@ class OxigraphStore(Store):
             self.store.remove_graph(quad.object)
         self.store.remove_graph(JOURNAL) if self.store.contains_named_graph(JOURNAL) else None
 
-    def drop(self, names):
+    def drop(self, names: list[str]) -> None:
         for name in names:
             node = ox.NamedNode(name)
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
 
-    def fetch(self, names):
+    def fetch(self, names: list[str]) -> Dataset:
         out = new_dataset()
         for name in names:
             target = out.graph(URIRef(name))
@@ -127,10 +128,10 @@ class OxigraphStore(Store):
                 target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return out
 
-    def graph_names(self):
+    def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def triples(self, names, select=None):
+    def triples(self, names: list[str], select: Selection | None = None) -> bytes:
         """Selected and serialised by Oxigraph, without a Python object per triple (the predicate index
         reads only the triples wanted: a quarter of a report's, for derivation)."""
         if select is None:
@@ -144,7 +145,7 @@ class OxigraphStore(Store):
                  f"FILTER(STRSTARTS(STR(?o), {Literal(select.class_namespace).n3()})) }} }}")
         return self.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
-    def dump(self, path):
+    def dump(self, path: Path) -> Path:
         """Oxigraph serialises itself, straight into the file (fast, and the file is never held in memory);
         N-Quads are sorted into the canonical form on disk (:func:`~ofsted_kg.files.write_sorted_lines`)."""
         fmt = OX_FORMATS.get(format_for(path))
@@ -172,7 +173,7 @@ class OxigraphStore(Store):
         self.store.optimize()
         self._bulk_loaded = False
 
-    def close(self):
+    def close(self) -> None:
         if getattr(self, "store", None) is not None:
             if self._lock:
                 self.store.flush()
@@ -222,7 +223,7 @@ def _nquads(names: list[str], graphs: dict[str, Triples]) -> bytes:
     return b"\n".join(out) + b"\n"
 
 
-def _quads(name: str, triples: Triples):
+def _quads(name: str, triples: Triples) -> Iterator[ox.Quad]:
     """The triples as Oxigraph quads in graph ``name`` (N-Triples bytes are parsed by Oxigraph, in Rust)."""
     node = ox.NamedNode(name)
     if isinstance(triples, bytes):
@@ -241,6 +242,8 @@ def _open_memory(spec: str, write: bool) -> OxigraphStore:
 
 def _open_path(spec: str, write: bool) -> OxigraphStore:
     """``oxigraph:PATH``: the on-disk store at PATH."""
+    if not spec.startswith("oxigraph:"):
+        raise unknown_spec(spec)
     return OxigraphStore(Path(spec.removeprefix("oxigraph:")), write=write)
 
 

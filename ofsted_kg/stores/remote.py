@@ -30,7 +30,7 @@ from rdflib.term import Identifier
 from ofsted_kg.rdf.graph_files import format_for, new_dataset, save
 from ofsted_kg.rdf.terms import OX_FORMATS, PROLOGUE, to_oxigraph, with_values
 from ofsted_kg.rdf.vocab import ID
-from ofsted_kg.stores.base import Rows, Store, StoreError, Triples, register
+from ofsted_kg.stores.base import Rows, Store, StoreError, Triples, register, unknown_spec
 from ofsted_kg.stores.oxigraph import OxigraphStore
 
 TIMEOUT = 300
@@ -208,6 +208,8 @@ def from_json(value: dict) -> Identifier:
 
 def _open_remote(spec: str, write: bool) -> RemoteStore:
     """``sparql+http(s)://...``: the server's own access control decides what may be written."""
+    if not spec.startswith(("sparql+http://", "sparql+https://")):
+        raise unknown_spec(spec)
     return RemoteStore(spec)
 
 
