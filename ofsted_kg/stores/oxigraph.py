@@ -25,7 +25,8 @@ from ofsted_kg.stores.base import Rows, Selection, Store, StoreError, Triples, r
 
 
 class OxigraphStore(Store):
-    """An on-disk Oxigraph (RocksDB) store; a lock file lets only one writer in at a time."""
+    """An Oxigraph store on disk (RocksDB; a lock file lets only one writer in at a time), or in memory
+    (:meth:`in_memory`, :meth:`from_file`, :meth:`copy_of`: no path, no lock)."""
 
     def __init__(self, path: Path, write: bool = False) -> None:
         self.path, self.spec = Path(path), f"oxigraph:{path}"
