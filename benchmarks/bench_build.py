@@ -59,7 +59,7 @@ except SystemExit as exit:
 LINK = """
 import sys, time
 from pathlib import Path
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.pipeline.update import relink
 from ofsted_kg.validate.shacl import units
 with OxigraphStore(Path(sys.argv[1]), write=True) as store:
@@ -70,7 +70,7 @@ print(f"re-linked {len(keys)} authorities in {whole:.1f} s")
 WITHOUT_ONE = """
 import sys, shutil
 from pathlib import Path
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.pipeline.update import remove
 shutil.rmtree(sys.argv[2], ignore_errors=True); shutil.copytree(sys.argv[1], sys.argv[2])
 with OxigraphStore(Path(sys.argv[2]), write=True) as store:
@@ -79,7 +79,7 @@ with OxigraphStore(Path(sys.argv[2]), write=True) as store:
 VALIDATE = """
 import sys
 from pathlib import Path
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.validate.shacl import validate_store
 with OxigraphStore(Path(sys.argv[1])) as store:
     print(f"{len(validate_store(store, jobs=2, engine=sys.argv[2]))} violations")
@@ -89,7 +89,7 @@ import json, statistics, sys, time
 from pathlib import Path
 from ofsted_kg.query.named import find_query, run_named
 from ofsted_kg.resources import queries
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 store = OxigraphStore(Path(sys.argv[1]))
 authority = sys.argv[2]
 rec = store.select("SELECT ?r WHERE { ?fu <https://w3id.org/ofsted-kg/ontology#recommendation> ?r } ORDER BY ?r LIMIT 1")[1][0]["r"]
@@ -113,11 +113,11 @@ NATIONAL = """
 import sys, time
 from pathlib import Path
 from ofsted_kg.views.national import comparisons, national
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.tables import read_table
 with OxigraphStore(Path(sys.argv[1])) as store:
-    t = time.perf_counter(); page = national(store.store); figures = time.perf_counter() - t
-    t = time.perf_counter(); compared = comparisons(store.store, read_table(store.store, "visits")); each = time.perf_counter() - t
+    t = time.perf_counter(); page = national(store); figures = time.perf_counter() - t
+    t = time.perf_counter(); compared = comparisons(store, read_table(store, "visits")); each = time.perf_counter() - t
 print(f"national page: figures and {len(page.charts)} pictures {figures:.1f} s; comparisons of {len(compared)} authorities {each:.1f} s")
 """
 PEAK = """

@@ -41,7 +41,7 @@ from ofsted_kg.pipeline.build import build  # noqa: E402
 from ofsted_kg.query.authority import in_graph  # noqa: E402
 from ofsted_kg.query.named import find_query, run_named  # noqa: E402
 from ofsted_kg.stores.remote import RemoteStore  # noqa: E402
-from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store  # noqa: E402
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store  # noqa: E402
 from ofsted_kg.validate.shacl import validate_store  # noqa: E402
 
 

@@ -23,7 +23,7 @@ def corpus_build(tmp_path_factory):
     build it: rdflib in memory would hold gigabytes."""
     needs_corpus()
     from ofsted_kg.pipeline.build import build
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
 
     with OxigraphStore(tmp_path_factory.mktemp("corpus") / "store", write=True) as store:
         yield build([CORPUS_PDF], jobs=2, store=store)

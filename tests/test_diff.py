@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.views.diff import KIND_ORDER, compare, diff_engines, read_diff_tables
-from ofsted_kg.query.sparql import open_file
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.rdf.graph_files import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diff"
@@ -70,7 +70,8 @@ def run(*args: object):
     return CliRunner().invoke(cli, ["diff", *map(str, args)])
 
 
-@pytest.mark.parametrize("engine", [load, open_file], ids=["rdflib", "oxigraph"])
+@pytest.mark.parametrize("engine", [lambda path: MemoryStore(load(path)), OxigraphStore.from_file],
+                         ids=["rdflib", "oxigraph"])
 def test_compare_lists_exactly_the_hand_made_changes_on_both_engines(engine):
     changes = diff_engines(engine(OLD), engine(NEW))
     assert as_tuples(changes) == EXPECTED
@@ -80,19 +81,19 @@ def test_compare_lists_exactly_the_hand_made_changes_on_both_engines(engine):
 
 
 def test_the_other_way_round_every_addition_is_a_removal_and_statuses_swap():
-    backwards = compare(read_diff_tables(open_file(NEW)), read_diff_tables(open_file(OLD)))
+    backwards = compare(read_diff_tables(OxigraphStore.from_file(NEW)), read_diff_tables(OxigraphStore.from_file(OLD)))
     flipped = sorted((f"{kind.rsplit('-', 1)[0]}-{REVERSED[kind.rsplit('-', 1)[1]]}", *rest[:6], rest[7], rest[6],
                       rest[9], rest[8]) for kind, *rest in as_tuples(backwards))
     assert flipped == sorted(EXPECTED)
 
 
 def test_a_build_compared_with_itself_has_no_changes():
-    tables = read_diff_tables(open_file(NEW))
+    tables = read_diff_tables(OxigraphStore.from_file(NEW))
     assert not compare(tables, tables) and compare(tables, tables).changes == ()
 
 
 def test_only_keeps_the_authorities_asked_for():
-    changes = diff_engines(open_file(OLD), open_file(NEW))
+    changes = diff_engines(OxigraphStore.from_file(OLD), OxigraphStore.from_file(NEW))
     assert {c.authority for c in changes.only({f"{ID}auth-b"}).changes} == {"Otherton"}
     assert changes.only(set()).changes == ()
 
@@ -148,7 +149,7 @@ def test_csv_has_one_row_per_change_with_both_evidences(tmp_path):
 
 
 def test_stores_are_compared_like_files(tmp_path):
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
 
     for name, source in (("old", OLD), ("new", NEW)):
         with OxigraphStore(tmp_path / name, write=True) as store:
@@ -277,10 +278,10 @@ def latest_followed_visit(visits, follow_ups) -> tuple[str, str]:
 
 
 def store_tables(path: Path) -> dict:
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
     from ofsted_kg.views.tables import read_table
 
-    engine = OxigraphStore(path).store
+    engine = OxigraphStore(path)
     return {name: read_table(engine, name) for name in ("visits", "recommendations", "follow-ups")}
 
 
@@ -288,9 +289,9 @@ def primary_quotes(path: Path, authority: str) -> dict[tuple[str, str], str]:
     """(recommendation's visit start, its text) -> the primary evidence of its latest follow-up, by the shipped
     follow-through query (another query than the diff's)."""
     from ofsted_kg.query.named import find_query, run_named
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
 
-    columns, rows = run_named(OxigraphStore(path).store, find_query("follow-through"), {"authority": authority})
+    columns, rows = run_named(OxigraphStore(path), find_query("follow-through"), {"authority": authority})
     latest: dict[tuple[str, str], tuple[str, str]] = {}
     for row in (dict(zip(columns, map(str, r))) for r in rows):
         key = (row["visitStart"], row["recommendation"])
@@ -302,7 +303,7 @@ def primary_quotes(path: Path, authority: str) -> dict[tuple[str, str], str]:
 def test_diff_without_one_authoritys_latest_report_lists_that_visit_and_the_statuses_it_changed(corpus_build, tmp_path):
     import shutil
 
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
     from ofsted_kg.pipeline.update import remove
 
     full, copy = tmp_path / "full", tmp_path / "copy"

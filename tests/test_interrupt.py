@@ -12,7 +12,7 @@ import pytest
 
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from ofsted_kg.rdf.graph_files import canonical_nquads, load
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 
 COMMAND = [sys.executable, "-m", "ofsted_kg.cli.main"]
 
@@ -103,7 +103,7 @@ KILLED_BULK_WRITE = """
 import os, signal, sys
 from pathlib import Path
 from rdflib import Graph, Literal, URIRef
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 
 class Dying(Graph):  # a big graph that kills its process when the bulk load is half-way through reading it
     def __iter__(self):

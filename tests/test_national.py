@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ofsted_kg.cli.main import cli
 from ofsted_kg.query.named import find_query, run
-from ofsted_kg.query.sparql import open_file
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.rdf.graph_files import load
 from ofsted_kg.views.survival import Subject, estimate, estimates, groups, months, subjects
 
@@ -19,7 +19,7 @@ ID = "https://w3id.org/ofsted-kg/id/"
 
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def national(request):
-    return load(NATIONAL) if request.param == "rdflib" else open_file(NATIONAL)
+    return MemoryStore(load(NATIONAL)) if request.param == "rdflib" else OxigraphStore.from_file(NATIONAL)
 
 
 def rows(engine, name, **params) -> list[tuple]:

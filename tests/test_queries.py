@@ -8,6 +8,7 @@ import pytest
 from ofsted_kg.query.named import QueryError, bind, find_query, run, run_named
 from ofsted_kg.resources import queries
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.stores import MemoryStore
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "follow-through.trig"
 ID = "https://w3id.org/ofsted-kg/id/"
@@ -15,7 +16,7 @@ ID = "https://w3id.org/ofsted-kg/id/"
 
 @pytest.fixture(scope="module")
 def data():
-    return load(FIXTURE)
+    return MemoryStore(load(FIXTURE))
 
 
 def rows(data, name, **params):
@@ -50,14 +51,14 @@ def reviewed(request):
     """The follow-through fixture with people's reviews beside it, on both engines."""
     import pyoxigraph as ox
 
-    from ofsted_kg.query.sparql import open_file
+    from ofsted_kg.stores import OxigraphStore
 
     if request.param == "rdflib":
         graph = load(FIXTURE)
         graph.parse(REVIEWS, format="trig")
-        return graph
-    store = open_file(FIXTURE)
-    store.load(path=str(REVIEWS), format=ox.RdfFormat.TRIG)
+        return MemoryStore(graph)
+    store = OxigraphStore.from_file(FIXTURE)
+    store.store.load(path=str(REVIEWS), format=ox.RdfFormat.TRIG)
     return store
 
 
@@ -110,15 +111,15 @@ def test_needs_review_is_the_unreviewed_follow_ups_lowest_confidence_first(engin
     """Both follow-ups, the less sure first; a review of one takes it off; all reviewed, nothing left."""
     import pyoxigraph as ox
 
-    from ofsted_kg.query.sparql import open_file
+    from ofsted_kg.stores import OxigraphStore
 
     def graph(extra: str | None = None):
         if engine == "rdflib":
             g = load(FIXTURE)
-            return g.parse(data=extra, format="trig") if extra else g
-        store = open_file(FIXTURE)
+            return MemoryStore(g.parse(data=extra, format="trig") if extra else g)
+        store = OxigraphStore.from_file(FIXTURE)
         if extra:
-            store.load(extra.encode(), format=ox.RdfFormat.TRIG)
+            store.store.load(extra.encode(), format=ox.RdfFormat.TRIG)
         return store
 
     def pending(g):
@@ -191,9 +192,9 @@ TIMING = Path(__file__).resolve().parent / "fixtures" / "timing.trig"
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def timing(request):
     """The timing queries do date arithmetic by hand (SPARQL 1.1 has none): both engines must agree."""
-    from ofsted_kg.query.sparql import open_file
+    from ofsted_kg.stores import OxigraphStore
 
-    return load(TIMING) if request.param == "rdflib" else open_file(TIMING)
+    return MemoryStore(load(TIMING)) if request.param == "rdflib" else OxigraphStore.from_file(TIMING)
 
 
 def test_visit_timing(timing):
@@ -227,10 +228,10 @@ def test_recommendation_timing(timing):
 
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
 def neighbours(request):
-    from ofsted_kg.query.sparql import open_file
+    from ofsted_kg.stores import OxigraphStore
 
     path = Path(__file__).resolve().parent / "fixtures" / "neighbours.trig"
-    return load(path) if request.param == "rdflib" else open_file(path)
+    return MemoryStore(load(path)) if request.param == "rdflib" else OxigraphStore.from_file(path)
 
 
 def test_neighbours(neighbours):

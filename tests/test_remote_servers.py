@@ -41,10 +41,9 @@ from rdflib import Graph, Literal, URIRef
 from ofsted_kg.pipeline.build import build, collect, extract_all
 from ofsted_kg.query.named import bind, find_query
 from ofsted_kg.stores.remote import RemoteStore
-from ofsted_kg.query.sparql import with_values
+from ofsted_kg.rdf.terms import to_oxigraph, with_values
 from ofsted_kg.resources import queries
-from ofsted_kg.query.sparql import to_oxigraph
-from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store, StoreError
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError
 from ofsted_kg.pipeline.update import remove
 from ofsted_kg.rdf.vocab import ID
 from okg_paths import SAMPLES

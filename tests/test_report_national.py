@@ -16,7 +16,7 @@ from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.query.named import find_query, run
 from ofsted_kg.resources import data_dir
-from ofsted_kg.query.sparql import open_file
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.survival import estimates, subjects
 
 LOOKUP = Path(__file__).resolve().parents[1] / "ofsted_kg" / "data" / "provider_lookup.csv"
@@ -39,7 +39,7 @@ def table(html: str, name: str) -> list[list[str]]:
 
 def test_national_page_tables_are_the_estimates_and_queries(site, seed_graph_file):
     html = (site / "national.html").read_text(encoding="utf-8")
-    engine = open_file(seed_graph_file)
+    engine = OxigraphStore.from_file(seed_graph_file)
     records = subjects(engine)
     expected = estimates(records, "all") + estimates(records, "framework")
     rows = table(html, "time-to-address")
@@ -74,10 +74,10 @@ def test_stockport_is_compared_with_its_ten_neighbours_in_the_lookups_order_then
     neighbours = [names[c.strip()] for c in _lookup_row("E08000007")["stat_neighbours"].split(",")]
     assert [n for k, n in compared if k == "neighbour"] == neighbours
     assert compared[0] == ("self", "Stockport") and compared[-2:] == [("region", "North West"), ("england", "England")]
-    engine = open_file(seed_graph_file)
-    total = next(iter(engine.query("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?r a <https://w3id.org/ofsted-kg/ontology#Recommendation> } }")))[0]
+    engine = OxigraphStore.from_file(seed_graph_file)
+    total = engine.select("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a okg:Recommendation }")[1][0]["n"]
     england = html.split('data-compare="england"', 1)[1].split("</tr>", 1)[0]
-    assert f'<td class="num">{total.value}</td>' in england
+    assert f'<td class="num">{total}</td>' in england
     trafford = html.split('data-name="Trafford"', 1)[1].split("</tr>", 1)[0]  # a neighbour with reports: linked
     assert 'href="e08000009.html"' in trafford
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.review.records import Review, write_reviews
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.tables import read_table
 from ofsted_kg.rdf.vocab import ID
 

@@ -12,7 +12,7 @@ from ofsted_kg.pipeline.build import build
 from ofsted_kg.cli.main import cli
 from ofsted_kg.review.sheet import COLUMNS
 from ofsted_kg.review.records import read_reviews
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.rdf.vocab import ID
 
 from office import convert, require_soffice

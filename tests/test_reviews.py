@@ -16,7 +16,7 @@ from ofsted_kg.review.apply import effective_status
 from ofsted_kg.review.records import (REVIEWS_GRAPH, Review, ReviewError, merged, read_reviews, status_key, to_graph,
     turtle, write_reviews)
 from ofsted_kg.rdf.graph_files import canonical_nquads
-from ofsted_kg.stores.base import OxigraphStore
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.validate.shacl import validate
 from ofsted_kg.rdf.vocab import ID, OKG
 

@@ -49,7 +49,7 @@ def engines(files: list[Path]) -> tuple[set, set, set]:
     import pyoxigraph as ox
 
     from ofsted_kg.validate.sparql_engine import validate_sparql
-    from ofsted_kg.stores.base import OxigraphStore
+    from ofsted_kg.stores import OxigraphStore
 
     data = graph(*files)
     store = ox.Store()

@@ -22,9 +22,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from ofsted_kg.pipeline.build import build, collect
 from ofsted_kg.query.named import bind, find_query
 from ofsted_kg.resources import queries
-from ofsted_kg.query.sparql import to_oxigraph
+from ofsted_kg.rdf.terms import to_oxigraph
 from ofsted_kg.rdf.graph_files import canonical_nquads, save
-from ofsted_kg.stores.base import MemoryStore, OxigraphStore, Store, StoreError, open_store
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError, open_store
 from ofsted_kg.pipeline.update import remove
 from ofsted_kg.rdf.vocab import ID, THEMES_GRAPH, derived_names, key_of_graph
 from okg_paths import SAMPLES
@@ -445,7 +445,7 @@ def test_graph_names_agree(seed_build, seed_oxigraph):
 
 def test_next_writer_drops_graphs_a_killed_bulk_write_left_partial(tmp_path, seed_nquads):
     """The state a writer killed inside ``bulk_extend`` can leave: its journal and part of a new graph."""
-    from ofsted_kg.stores.base import INCOMPLETE, JOURNAL
+    from ofsted_kg.stores.oxigraph import INCOMPLETE, JOURNAL
 
     path = tmp_path / "store"
     with OxigraphStore(path, write=True) as store:

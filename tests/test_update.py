@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from ofsted_kg.pipeline.build import build, collect, make_reports
 from ofsted_kg.rdf.graph_files import canonical_nquads
-from ofsted_kg.stores.base import MemoryStore, OxigraphStore
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.pipeline.update import PENDING, READS, derive, pending, update_store
 from ofsted_kg.rdf.vocab import key_of_graph
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus

@@ -11,7 +11,7 @@ from rdflib import Dataset
 
 from ofsted_kg.cli.main import cli
 from ofsted_kg.views.network import build_network
-from ofsted_kg.query.sparql import open_file
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.rdf.graph_files import save
 from ofsted_kg.views.tables import read_tables
 
@@ -85,7 +85,7 @@ def test_seed_graphml_is_consistent_with_the_graph(seed_file, tmp_path):
 
 
 def test_attributes_are_plain_values_only():
-    g = build_network(read_tables(open_file(FIXTURE)))
+    g = build_network(read_tables(OxigraphStore.from_file(FIXTURE)))
     values = [v for _, d in g.nodes(data=True) for v in d.values()] + [v for *_, d in g.edges(data=True) for v in d.values()]
     assert values and all(type(v) in (str, int, float) for v in values)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 from rdflib import Dataset
 
-from ofsted_kg.query.sparql import open_file
 from ofsted_kg.rdf.graph_files import FormatError, load
-from ofsted_kg.stores.base import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
+from ofsted_kg.stores import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
 
 
 STORE_SPECS = ("oxigraph:", "sparql+http://", "sparql+https://")
@@ -49,12 +47,16 @@ def load_graph(path: str | Path) -> Dataset:
     return _read_file(Path(path), load)
 
 
-def open_engine(path: str | Path) -> ox.Store | Store:
-    """A SPARQL engine for the read-only views: the store named, or the file loaded into in-memory Oxigraph."""
+def open_engine(path: str | Path) -> Store:
+    """The Store the read-only views query: the store named, or the graph file loaded into in-memory Oxigraph."""
     if is_store(path):
-        store = open_store_or_fail(str(path))
-        return store.store if isinstance(store, OxigraphStore) else store
-    return _read_file(Path(path), open_file)
+        return open_store_or_fail(str(path))
+    return open_graph_file(Path(path))
+
+
+def open_graph_file(path: Path) -> OxigraphStore:
+    """A graph file loaded into in-memory Oxigraph (a store of its own, nothing on disk to close)."""
+    return _read_file(path, OxigraphStore.from_file)
 
 
 def _read_file(path: Path, reader):

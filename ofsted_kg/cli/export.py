@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from ofsted_kg.query.sparql import Engine
 from ofsted_kg.rdf.graph_files import FormatError, format_for, save
-from ofsted_kg.stores.base import StoreError
+from ofsted_kg.stores import Store, StoreError
 from ofsted_kg.views.summary import WRITERS, read_summary, write_summary
 from ofsted_kg.views.tables import read_tables, write_csv
 from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
@@ -70,7 +69,7 @@ def _write_rdf(graph: str, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
-def _write_summaries(engine: Engine, paths: tuple[Path, ...]) -> None:
+def _write_summaries(engine: Store, paths: tuple[Path, ...]) -> None:
     table = read_summary(engine)
     counted = f"; months since the last visit counted to {table.as_of.isoformat()}, the newest visit in the graph" \
         if table.as_of else ""

@@ -18,8 +18,7 @@ from ofsted_kg.query.authority import FORMS, UnknownAuthority, choose, in_graph
 from ofsted_kg.review.make import Target, checked_time, evidence_of, now, target
 from ofsted_kg.review.sheet import export_rows, reviews_from_sheet, write_sheet
 from ofsted_kg.review.records import REVIEWED, Review, ReviewError, merged, read_or_empty, read_reviews, write_reviews
-from ofsted_kg.query.sparql import open_file, select
-from ofsted_kg.stores.base import StoreError
+from ofsted_kg.stores import OxigraphStore, Store, StoreError
 from ofsted_kg.pipeline.update import apply_reviews_file
 from ofsted_kg.cli.common import count, default_graph, is_store, open_store_or_fail
 
@@ -40,7 +39,7 @@ def review_command() -> None:
 
 
 @contextmanager
-def _engine(graph: str) -> Iterator[object]:
+def _engine(graph: str) -> Iterator[Store]:
     """The graph to read targets from: a store opened for writing (reviews are applied to it), or a file."""
     if is_store(graph):
         with open_store_or_fail(graph, write=True) as store:
@@ -49,14 +48,14 @@ def _engine(graph: str) -> Iterator[object]:
     path = Path(graph)
     if not path.is_file():
         raise click.ClickException(f"{path}: no such graph file (build one with: ofsted-kg build PATH -o {path})")
-    yield open_file(path)
+    yield OxigraphStore.from_file(path)
 
 
 def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _save(engine, graph: str, path: Path, new: list[Review]) -> None:
+def _save(engine: Store, graph: str, path: Path, new: list[Review]) -> None:
     """Merge ``new`` into the reviews file, then apply the whole file to the store (if ``graph`` is one)."""
     try:
         reviews = merged(read_or_empty(path), new)
@@ -73,7 +72,7 @@ def _save(engine, graph: str, path: Path, new: list[Review]) -> None:
         raise _fail(exc) from exc
     click.echo(f"  applied to {graph}; re-derived {count(len(done.relinked), 'authority', 'authorities')}")
     for review in new:
-        _, rows = select(engine, CURRENT, {"rec": URIRef(review.recommendation)})
+        _, rows = engine.select(CURRENT, {"rec": URIRef(review.recommendation)})
         if rows:
             machine = rows[0].get("m") or rows[0]["s"]
             click.echo(f"  {review.recommendation}: current status {_name(rows[0]['s'])} "
@@ -87,7 +86,7 @@ def _name(term) -> str:
     return str(term).rsplit("#", 1)[-1]
 
 
-def _one(engine, key: str, visit: str | None, status: str | None, reason: str, reviewer: str | None,
+def _one(engine: Store, key: str, visit: str | None, status: str | None, reason: str, reviewer: str | None,
          when: str | None, evidence: str) -> Review:
     """The review a user makes of ``key`` at ``visit``: ``status`` None accepts the machine's."""
     import getpass

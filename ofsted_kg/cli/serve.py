@@ -6,34 +6,29 @@ import threading
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
 from ofsted_kg.serve.server import exposure_warning, make_server
-from ofsted_kg.stores.base import OxigraphStore, Store, StoreError
-from ofsted_kg.cli.common import count, is_store, open_engine, open_store_or_fail
+from ofsted_kg.stores import OxigraphStore, StoreError
+from ofsted_kg.cli.common import count, is_store, open_graph_file, open_store_or_fail
 
 
-def serving_engine(graph: str | None, store_spec: str | None) -> tuple[ox.Store, Store | None]:
-    """A pyoxigraph store to serve (fast, thread-safe reads) and the Store to close afterwards, if any.
+def serving_store(graph: str | None, store_spec: str | None) -> OxigraphStore:
+    """The Oxigraph store to serve (fast, thread-safe reads, every query form), to close when serving ends.
 
     An on-disk Oxigraph store is served in place, opened read-only; a graph
     file is loaded into memory; any other store (e.g. a remote server) is
     copied into memory once, so queries never go back out over the network.
     """
     if graph and not store_spec and not is_store(graph):
-        return open_engine(Path(graph)), None
+        return open_graph_file(Path(graph))
     store = open_store_or_fail(store_spec or str(graph))
-    if isinstance(store, OxigraphStore):
-        return store.store, store
-    try:
-        data = store.fetch(store.graph_names())
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
-    engine = ox.Store()
-    engine.load(data.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return engine, None
+    if isinstance(store, OxigraphStore):  # served in place; the endpoint itself only ever sees an OxigraphStore
+        return store
+    with store:
+        try:
+            return OxigraphStore.copy_of(store)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -63,10 +58,10 @@ def serve_command(graph: str | None, store_spec: str | None, host: str, port: in
     """Serve GRAPH-FILE (or --store) read-only: SPARQL 1.1 at /sparql and the HTML report at /. Ctrl-C stops."""
     if bool(graph) == bool(store_spec):
         raise click.UsageError("give either a GRAPH-FILE or --store SPEC")
-    engine, store = serving_engine(graph, store_spec)
-    try:
+    store = serving_store(graph, store_spec)
+    with store:
         try:
-            server = make_server(engine, host, port, timeout=timeout, max_rows=max_rows)
+            server = make_server(store, host, port, timeout=timeout, max_rows=max_rows)
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         warning = exposure_warning(host)
@@ -83,6 +78,3 @@ def serve_command(graph: str | None, store_spec: str | None, host: str, port: in
             server.server_close()
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
-    finally:
-        if store is not None:
-            store.close()

@@ -5,7 +5,7 @@ import os
 
 import click
 
-from ofsted_kg.stores.base import MemoryStore, OxigraphStore, StoreError
+from ofsted_kg.stores import MemoryStore, StoreError
 from ofsted_kg.validate.shacl import validate_store
 from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 
@@ -18,7 +18,7 @@ from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_
               help="sparql: the shapes compiled to SPARQL, run in the store (fast); pyshacl: the reference, per authority.")
 def validate_command(graph: str, limit: int, jobs: int | None, engine: str) -> None:
     """Check a graph file or store against the bundled SHACL shapes, one authority at a time, plus cross-report checks."""
-    store = open_store_or_fail(graph) if is_store(graph) else OxigraphStore.in_memory(open_engine(graph)) \
+    store = open_store_or_fail(graph) if is_store(graph) else open_engine(graph) \
         if engine == "sparql" else MemoryStore(load_graph(graph))
     with store:
         try:

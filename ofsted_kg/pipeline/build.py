@@ -23,7 +23,7 @@ from ofsted_kg.extract.model import BuiltReport, Extraction
 from ofsted_kg.extract.read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
 from ofsted_kg.review.records import Review
 from ofsted_kg.rdf.graph_files import new_dataset
-from ofsted_kg.stores.base import MemoryStore, Store
+from ofsted_kg.stores import MemoryStore, Store
 from ofsted_kg.rdf.mapping import report_iri, to_graph
 from ofsted_kg.pipeline.update import Made, Update, update_store
 

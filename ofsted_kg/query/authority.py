@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ofsted_kg.extract.authorities import fold, lookup
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 
 FORMS = "the name in any case, the GSS code (E08000035), the Ofsted URN or any name form ('Leeds City Council')"
 IN_GRAPH = """SELECT DISTINCT ?authority ?label ?gss WHERE {
@@ -39,9 +39,9 @@ class Known:
     gss: str = ""
 
 
-def in_graph(engine: Engine) -> list[Known]:
+def in_graph(engine: Store) -> list[Known]:
     """Every authority in the graph (one row each, label and GSS code when it has them)."""
-    _, rows = select(engine, IN_GRAPH)
+    _, rows = engine.select(IN_GRAPH)
     found: dict[str, Known] = {}
     for row in rows:
         iri = str(row["authority"])

@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 
 from ofsted_kg.query.authority import UnknownAuthority, choose, in_graph
 from ofsted_kg.resources import queries
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 
 PARAM_KINDS = {"iri", "literal", "date", "integer"}
 
@@ -102,15 +102,15 @@ def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, object]:
     return bindings
 
 
-def run(engine: Engine, query: NamedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+def run(engine: Store, query: NamedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
     """(column names, rows of RDF terms) of a SELECT query over the union of all graphs.
 
     ``engine`` is an rdflib Dataset, a pyoxigraph Store or an ofsted_kg store."""
-    columns, rows = select(engine, query.text, bind(query, values or {}))
+    columns, rows = engine.select(query.text, bind(query, values or {}))
     return columns, [[row.get(c) for c in columns] for row in rows]
 
 
-def run_named(engine: Engine, query: NamedQuery, values: dict[str, str]) -> tuple[list[str], list[list]]:
+def run_named(engine: Store, query: NamedQuery, values: dict[str, str]) -> tuple[list[str], list[list]]:
     """``run``, with an ``authority`` value resolved first: any case, GSS code, Ofsted URN or name form.
 
     The parameter matches the graph's label exactly, so 'leeds' or

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from ofsted_kg.files import atomic_write  # noqa: F401 - also imported from here by the writers
+from ofsted_kg.rdf.terms import to_oxigraph
 from ofsted_kg.rdf.vocab import PREFIXES
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
@@ -83,10 +85,6 @@ def serialise(data: Dataset, fmt: str) -> str:
 
 def _oxigraph_text(data: Dataset, fmt: str) -> str:
     """Turtle/TriG written by Oxigraph: rdflib abbreviates '1'^^xsd:decimal to the token 1.0, another term."""
-    import pyoxigraph as ox
-
-    from ofsted_kg.query.sparql import to_oxigraph
-
     store = ox.Store()
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),

@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from ofsted_kg.review.apply import visit_of
 from ofsted_kg.review.records import ReviewError, status_key
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 from ofsted_kg.text import quote_key
 
 RECOMMENDATIONS = "SELECT DISTINCT ?rec ?text WHERE { ?rec a okg:Recommendation ; okg:text ?text }"
@@ -60,10 +60,10 @@ def _is_datetime(value: str) -> bool:
     return "T" in value and parsed.tzinfo is not None  # xsd:dateTime with a zone: the same instant everywhere
 
 
-def find_recommendation(engine: Engine, key: str) -> str:
+def find_recommendation(engine: Store, key: str) -> str:
     """The one recommendation ``key`` names (IRI, follow-up IRI, or words of its text); else a ReviewError."""
     key = key.split("/follow-up/", 1)[0]
-    rows = select(engine, RECOMMENDATIONS)[1]
+    rows = engine.select(RECOMMENDATIONS)[1]
     if key.startswith(("http://", "https://")):
         hits = sorted({str(r["rec"]) for r in rows if str(r["rec"]) == key})
     else:
@@ -77,25 +77,25 @@ def find_recommendation(engine: Engine, key: str) -> str:
     raise ReviewError(f"{len(hits)} recommendations match {key!r}: name one by IRI ({shown})")
 
 
-def machine_follow_ups(engine: Engine, rec: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+def machine_follow_ups(engine: Store, rec: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """The machine's follow-ups of ``rec``: later visit -> (start date, status key, evidence findings)."""
     out: dict[str, tuple[str, str, list[str]]] = {}
-    for row in select(engine, FOLLOW_UPS, {"rec": URIRef(rec)})[1]:
+    for row in engine.select(FOLLOW_UPS, {"rec": URIRef(rec)})[1]:
         date, status, found = out.setdefault(str(row["later"]), (str(row["date"]), "", []))
         found.append(str(row["f"]))
         out[str(row["later"])] = (date, status_key(str(row["s"]).rsplit("#", 1)[-1]) or "", found)
     return {v: (d, s, tuple(sorted(f))) for v, (d, s, f) in out.items()}
 
 
-def later_visits(engine: Engine, rec: str) -> dict[str, str]:
+def later_visits(engine: Store, rec: str) -> dict[str, str]:
     """Every visit a report describes of ``rec``'s authority after the visit that made it: IRI -> start date."""
-    rows = select(engine, VISITS, {"made": URIRef(visit_of(rec))})[1]
+    rows = engine.select(VISITS, {"made": URIRef(visit_of(rec))})[1]
     dates = {str(r["v"]): str(r["date"]) for r in rows}
     made = dates.get(visit_of(rec), "")
     return {v: d for v, d in dates.items() if d > made}
 
 
-def target(engine: Engine, key: str, visit: str | None) -> Target:
+def target(engine: Store, key: str, visit: str | None) -> Target:
     """What a user means by ``key`` (a recommendation) and ``visit`` (IRI or start date; None: the latest linked)."""
     rec = find_recommendation(engine, key)
     linked = machine_follow_ups(engine, rec)
@@ -117,11 +117,11 @@ def target(engine: Engine, key: str, visit: str | None) -> Target:
     return Target(rec, chosen, machine[1] if machine else None, machine[2] if machine else ())
 
 
-def visit_findings(engine: Engine, visit: str) -> set[str]:
-    return {str(r["f"]) for r in select(engine, FINDINGS, {"v": URIRef(visit)})[1]}
+def visit_findings(engine: Store, visit: str) -> set[str]:
+    return {str(r["f"]) for r in engine.select(FINDINGS, {"v": URIRef(visit)})[1]}
 
 
-def evidence_of(engine: Engine, visit: str, given: str) -> tuple[str, ...]:
+def evidence_of(engine: Store, visit: str, given: str) -> tuple[str, ...]:
     """Findings a user gives as evidence ('12 14', or IRIs), each checked to be a finding of ``visit``."""
     known = visit_findings(engine, visit)
     out = []

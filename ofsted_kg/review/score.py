@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ofsted_kg.review.records import Review
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 
 FOLLOW_UPS = """SELECT DISTINCT ?rec ?later ?s WHERE { ?fu a okg:FollowUp ; okg:recommendation ?rec ;
   okg:assessedAt ?later ; okg:status ?s }"""
@@ -31,10 +31,10 @@ def _share(k: int, n: int) -> str:
     return f"{k}/{n} = {k / n:.2f}" if n else "0/0"
 
 
-def score_reviews(engine: Engine, reviews: list[Review]) -> Score:
+def score_reviews(engine: Store, reviews: list[Review]) -> Score:
     """The machine's follow-ups in ``engine`` against ``reviews`` (see the module docstring)."""
-    machine = {(str(r["rec"]), str(r["later"])): _key(r["s"]) for r in select(engine, FOLLOW_UPS)[1]}
-    known = {str(r["rec"]) for r in select(engine, RECOMMENDATIONS)[1]}
+    machine = {(str(r["rec"]), str(r["later"])): _key(r["s"]) for r in engine.select(FOLLOW_UPS)[1]}
+    known = {str(r["rec"]) for r in engine.select(RECOMMENDATIONS)[1]}
     scored = [(r, machine.get(r.pair, NONE)) for r in reviews if r.recommendation in known]
     out = Score()
     both = [(r, m) for r, m in scored if m != NONE and r.status != NONE]

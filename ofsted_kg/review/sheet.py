@@ -25,7 +25,7 @@ from ofsted_kg.resources import data_dir, queries
 from ofsted_kg.review.apply import visit_of
 from ofsted_kg.review.make import evidence_of, later_visits
 from ofsted_kg.review.records import REVIEWED, Review, ReviewError, status_key
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 
 COLUMNS = ("authority", "recommendation", "made", "ordinal", "recommendation_text", "recommendation_page",
            "later_visit", "later_date", "machine_status", "confidence", "evidence", "evidence_findings",
@@ -55,11 +55,11 @@ class Line:
                            for q, p in self.quotes.values())
 
 
-def _rows(engine: Engine, query: Path, authority: str) -> list[dict]:
-    return select(engine, parse_query_file(query).text, {"authority": Literal(authority)})[1]
+def _rows(engine: Store, query: Path, authority: str) -> list[dict]:
+    return engine.select(parse_query_file(query).text, {"authority": Literal(authority)})[1]
 
 
-def machine_lines(engine: Engine, authority: str) -> tuple[dict[str, Line], dict[tuple[str, str], Line]]:
+def machine_lines(engine: Store, authority: str) -> tuple[dict[str, Line], dict[tuple[str, str], Line]]:
     """(each recommendation of the authority named ``authority`` (its label) as a Line without a visit, each
     machine follow-up as a Line).  Three chain queries joined here: one query with OPTIONALs for the unlinked
     recommendations and the pages took 4 s for one authority on Oxigraph (queries/review-sheet.rq says why)."""
@@ -80,7 +80,7 @@ def machine_lines(engine: Engine, authority: str) -> tuple[dict[str, Line], dict
     return recs, lines
 
 
-def export_rows(engine: Engine, label: str, reviews: list[Review]) -> list[dict[str, str]]:
+def export_rows(engine: Store, label: str, reviews: list[Review]) -> list[dict[str, str]]:
     """The worksheet rows of the authority named ``label``: each follow-up, and each reviewed pair the machine
     did not link, with the review already made (if any) filled in."""
     recs, lines = machine_lines(engine, label)
@@ -186,7 +186,7 @@ def _same(a: str, b: str) -> bool:
 class Checker:
     """Checks worksheet rows against the graph, one authority's lines read once."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Store, path: Path) -> None:
         self.engine, self.path = engine, path
         self.recs: dict[str, Line] = {}
         self.lines: dict[tuple[str, str], Line] = {}
@@ -197,7 +197,7 @@ class Checker:
         if made in self.loaded:
             return
         self.loaded.add(made)
-        for row in select(self.engine, AUTHORITY, {"v": URIRef(made)})[1]:
+        for row in self.engine.select(AUTHORITY, {"v": URIRef(made)})[1]:
             recs, lines = machine_lines(self.engine, str(row.get("label") or ""))
             self.recs.update(recs)
             self.lines.update(lines)
@@ -248,7 +248,7 @@ class Checker:
             raise ReviewError(f"{where}: review_evidence: {exc}") from exc
 
 
-def reviews_from_sheet(path: Path, engine: Engine, old: list[Review], reviewer: str, at: str) -> list[Review]:
+def reviews_from_sheet(path: Path, engine: Store, old: list[Review], reviewer: str, at: str) -> list[Review]:
     """Every review the worksheet's filled rows make, all checked before any is returned."""
     checker, by_pair = Checker(engine, path), {r.pair: r for r in old}
     out: dict[tuple[str, str], tuple[int, Review]] = {}

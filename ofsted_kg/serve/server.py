@@ -35,6 +35,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
+from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.html.site import render_site, views_of
 from ofsted_kg.query.guard import (GRAPH_FORMS, GRAPHS, READ_ONLY, RESULTS, UPDATE_VERBS, negotiate, query_form,
     service_refusal)
@@ -59,9 +60,12 @@ def text_reply(status: int, message: str) -> Reply:
 
 
 class Endpoint:
-    """Runs checked, read-only queries over one pyoxigraph store with a time limit and a row limit."""
+    """Runs checked, read-only queries over one Oxigraph store with a time limit and a row limit.
 
-    def __init__(self, store: ox.Store, timeout: float = 30.0, max_rows: int = 100_000, max_running: int = 4) -> None:
+    Oxigraph's own results (:meth:`OxigraphStore.query`), not the Store's rows of rdflib terms: every query form
+    is served, and pyoxigraph serialises the answer straight into each format the protocol offers."""
+
+    def __init__(self, store: OxigraphStore, timeout: float = 30.0, max_rows: int = 100_000, max_running: int = 4) -> None:
         self.store, self.timeout, self.max_rows, self.max_running = store, timeout, max_rows, max_running
         self._slots = threading.BoundedSemaphore(max_running)
 
@@ -314,7 +318,7 @@ class SparqlServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], endpoint: Endpoint, site: Path, scratch: Path) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.endpoint, self.site, self.scratch = endpoint, site, scratch
-        self.loopback, self.quads = is_loopback(address[0]), len(endpoint.store)
+        self.loopback, self.quads = is_loopback(address[0]), endpoint.store.quad_count()
         super().__init__(address, Handler)
 
     @property
@@ -327,7 +331,7 @@ class SparqlServer(ThreadingHTTPServer):
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def make_server(engine: ox.Store, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
+def make_server(engine: OxigraphStore, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
                 max_rows: int = 100_000, max_running: int = 4) -> SparqlServer:
     """A bound, not yet serving, server over ``engine``; the report is rendered once, now, into a temp folder."""
     scratch = Path(tempfile.mkdtemp(prefix="ofsted-kg-serve-"))

@@ -8,11 +8,16 @@ failing, so nothing unchecked may go out.  Exports fetch every graph as
 N-Triples into an in-memory Oxigraph store, which writes the file, so a
 server's export is byte for byte the embedded store's.  Query values are
 bound by a ``VALUES`` block of RDF terms in N-Triples syntax at the head of the WHERE
-group (:func:`ofsted_kg.query.sparql.with_values`), never by pasting user text.
+group (:func:`ofsted_kg.rdf.terms.with_values`), never by pasting user text.
+Server credentials come from ``OFSTED_KG_USER``/``OFSTED_KG_PASSWORD`` or
+``~/.netrc``, never from the command line, so they stay out of shell history
+and logs.  Registers the ``sparql+http://`` and ``sparql+https://`` specs.
 """
 from __future__ import annotations
 
 import json
+import netrc
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,10 +27,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
-from ofsted_kg.query.sparql import OX_FORMATS, PROLOGUE, Rows, to_oxigraph, with_values
 from ofsted_kg.rdf.graph_files import format_for, new_dataset, save
-from ofsted_kg.stores.base import OxigraphStore, Store, StoreError, Triples, credentials
+from ofsted_kg.rdf.terms import OX_FORMATS, PROLOGUE, to_oxigraph, with_values
 from ofsted_kg.rdf.vocab import ID
+from ofsted_kg.stores.base import Rows, Store, StoreError, Triples, register, unknown_spec
+from ofsted_kg.stores.oxigraph import OxigraphStore
 
 TIMEOUT = 300
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
@@ -160,6 +166,18 @@ class RemoteStore(Store):
         return sorted(str(row["g"]) for row in self.select(GRAPHS)[1])
 
 
+def credentials(host: str) -> tuple[str, str] | None:
+    """(user, password) for ``host`` from the environment, else from ~/.netrc, else None."""
+    user, password = os.environ.get("OFSTED_KG_USER"), os.environ.get("OFSTED_KG_PASSWORD")
+    if user and password is not None:
+        return user, password
+    try:
+        found = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError):
+        return None
+    return (found[0], found[2]) if found else None
+
+
 def checked_ntriples(name: str, triples: Triples) -> bytes:
     """``triples`` as N-Triples written by Oxigraph, parsed back before anything is sent (see the module note)."""
     try:
@@ -186,3 +204,14 @@ def from_json(value: dict) -> Identifier:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
     return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+def _open_remote(spec: str, write: bool) -> RemoteStore:
+    """``sparql+http(s)://...``: the server's own access control decides what may be written."""
+    if not spec.startswith(("sparql+http://", "sparql+https://")):
+        raise unknown_spec(spec)
+    return RemoteStore(spec)
+
+
+register("sparql+http", _open_remote, "sparql+http(s)://HOST/PATH")
+register("sparql+https", _open_remote, "sparql+http(s)://HOST/PATH")

@@ -21,6 +21,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ofsted_kg.stores import MemoryStore, Store
 from ofsted_kg.validate.violations import SH, Violation, load_shapes, short
 
 SUPPORTED_PROPERTY = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.pattern, SH.flags,
@@ -167,15 +168,13 @@ def _value_filters(shapes: Graph, prop: Node) -> Iterator[tuple[str, str]]:
                f"?this {n3(other)} ?other . FILTER(!COALESCE(?value <= ?other, false))")
 
 
-def validate_sparql(store, shapes: Graph | None = None, jobs: int = 1) -> list[Violation]:
-    """Every compiled constraint run as SPARQL over ``store`` (anything with ``select``), ``jobs`` at a time.
+def validate_sparql(store: Store, shapes: Graph | None = None, jobs: int = 1) -> list[Violation]:
+    """Every compiled constraint run as SPARQL over ``store``, ``jobs`` at a time.
 
     Threads suffice: Oxigraph evaluates queries without holding Python's lock."""
     def run(item: tuple[str, str, str, str]) -> set[Violation]:
         shape, path, message, query = item
         return {Violation(str(row["this"]), path, shape, message, "Violation") for row in store.select(query)[1]}
-
-    from ofsted_kg.stores.base import MemoryStore
 
     if isinstance(store, MemoryStore):
         jobs = 1  # rdflib's SPARQL parser (pyparsing) is not safe to use from several threads

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.tables import Table, read_table
 
 DIFF_TABLES = ("reports", "recommendations", "follow-ups", "evidence", "repeats")
@@ -103,12 +103,12 @@ class Changes:
         return Changes(tuple(c for c in self.changes if c.authority_iri in authorities), self.old, self.new)
 
 
-def read_diff_tables(engine: Engine) -> dict[str, Table]:
+def read_diff_tables(engine: Store) -> dict[str, Table]:
     """What :func:`compare` reads of one build, by table name (``queries/diff/``)."""
     return {name: read_table(engine, name, "diff") for name in DIFF_TABLES}
 
 
-def diff_engines(old: Engine, new: Engine, names: tuple[str, str] = ("", "")) -> Changes:
+def diff_engines(old: Store, new: Store, names: tuple[str, str] = ("", "")) -> Changes:
     return compare(read_diff_tables(old), read_diff_tables(new), names)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ofsted_kg.views.charts import survival_curves, yearly_lines
 from ofsted_kg.query.named import find_query, run
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.survival import Estimate, estimates, subjects
 from ofsted_kg.views.tables import Table, plain
 
@@ -79,7 +79,7 @@ class Row:
         return self.recommendations - self.addressed - self.partially - self.not_addressed
 
 
-def rows_of(engine: Engine, name: str, **params: str) -> list[dict]:
+def rows_of(engine: Store, name: str, **params: str) -> list[dict]:
     columns, result = run(engine, find_query(name), params)
     return [{c: plain(v) for c, v in zip(columns, row)} for row in result]
 
@@ -88,7 +88,7 @@ def _int(value: object) -> int:
     return int(value) if value not in (None, "") else 0
 
 
-def national(engine: Engine) -> National:
+def national(engine: Store) -> National:
     """The national page's figures and pictures."""
     records = subjects(engine)
     overall = estimates(records, "all") + estimates(records, "framework") if records else []
@@ -135,7 +135,7 @@ def _national_charts(data: National) -> list[Chart]:
     return charts
 
 
-def comparisons(engine: Engine, visits: Table) -> dict[str, list[Row]]:
+def comparisons(engine: Store, visits: Table) -> dict[str, list[Row]]:
     """Per authority name: itself, its statistical neighbours closest first, its region and England."""
     history = _histories(visits)
     regions = {r["region"]: r for r in rows_of(engine, "regions")}

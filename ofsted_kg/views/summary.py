@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from ofsted_kg.files import atomic_write
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.tables import Value, read_table
 from ofsted_kg.views.workbook import xlsx_bytes
 
@@ -67,7 +67,7 @@ class Summary:
     columns: tuple[str, ...] = COLUMNS
 
 
-def read_summary(engine: Engine) -> Summary:
+def read_summary(engine: Store) -> Summary:
     """The summary of every authority the graph has a visit of, ordered by name."""
     raw = read_table(engine, "summary").rows
     as_of = max(filter(None, (_date(r["lastVisit"]) for r in raw)), default=None)

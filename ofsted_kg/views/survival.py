@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ofsted_kg.query.named import find_query, run_named
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.tables import plain
 
 HORIZONS = (12, 24, 36, 60)
@@ -55,7 +55,7 @@ class Estimate:
     curve: tuple[tuple[float, float], ...]  # (months, share addressed) at each step of the curve
 
 
-def subjects(engine: Engine, authority: str | None = None) -> list[Subject]:
+def subjects(engine: Store, authority: str | None = None) -> list[Subject]:
     """One record per recommendation that has had a later visit, from ``time-to-address.rq``."""
     query = find_query("time-to-address")
     columns, rows = run_named(engine, query, {"authority": authority} if authority else {})

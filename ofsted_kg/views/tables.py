@@ -18,7 +18,7 @@ from rdflib.term import Identifier
 
 from ofsted_kg.query.named import parse_query_file
 from ofsted_kg.resources import data_dir
-from ofsted_kg.query.sparql import Engine, select
+from ofsted_kg.stores import Store
 from ofsted_kg.rdf.graph_files import atomic_write
 
 TABLES = ("visits", "judgements", "recommendations", "follow-ups", "evidence", "findings")
@@ -48,14 +48,14 @@ def plain(term: Identifier | None) -> Value:
     return str(term)
 
 
-def read_table(engine: Engine, name: str, folder: str = "tables") -> Table:
+def read_table(engine: Store, name: str, folder: str = "tables") -> Table:
     """The rows of ``queries/FOLDER/NAME.rq`` over ``engine`` as a Table."""
     query = parse_query_file(data_dir("queries") / folder / f"{name}.rq")
-    columns, rows = select(engine, query.text)
+    columns, rows = engine.select(query.text)
     return Table(name, columns, [{c: plain(row.get(c)) for c in columns} for row in rows])
 
 
-def read_tables(engine: Engine) -> dict[str, Table]:
+def read_tables(engine: Store) -> dict[str, Table]:
     """All tables of the graph, by name."""
     return {name: read_table(engine, name) for name in TABLES}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ofsted_kg.views.html.model import Authority, Cell, Counts, Mark, Pending, Rec, Visit, quote
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.tables import Table, read_table
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class ReviewViews:
     needs: Table
 
 
-def read_review_views(engine: Engine) -> ReviewViews:
+def read_review_views(engine: Store) -> ReviewViews:
     """The two review queries over ``engine``: read once, beside the tables, so report and serve show the same."""
     return ReviewViews(read_table(engine, "reviews", "."), read_table(engine, "needs-review", "."))
 

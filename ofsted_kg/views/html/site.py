@@ -20,7 +20,7 @@ from ofsted_kg.query.authority import UnknownAuthority, choose, from_rows
 from ofsted_kg.views.diff import Changes
 from ofsted_kg.files import FolderError, check_replaceable, output_folder, replace_folder
 from ofsted_kg.views.national import National, Row, comparisons, national
-from ofsted_kg.query.sparql import Engine
+from ofsted_kg.stores import Store
 from ofsted_kg.views.survival import FRAMEWORK_LABEL, HORIZONS
 from ofsted_kg.views.html.model import (STATUS_MARK, STATUS_ORDER, Authority, anchor, build_authorities, labels,
     page_fields, page_name, timeline, years)
@@ -72,7 +72,7 @@ class Views:
     reviews: ReviewViews | None = None  # people's reviews and what still needs one (ofsted_kg.views.html.reviews)
 
 
-def views_of(engine: Engine, tables: dict[str, Table], changes: Changes | None = None) -> Views:
+def views_of(engine: Store, tables: dict[str, Table], changes: Changes | None = None) -> Views:
     """The national page and every authority's comparison, read from ``engine`` (what ``report`` and ``serve`` show)."""
     return Views(national(engine), comparisons(engine, tables["visits"]), changes, read_review_views(engine))
 

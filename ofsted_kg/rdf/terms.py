@@ -1,27 +1,21 @@
-"""Stage 8b, query engines: run one SPARQL SELECT over an rdflib Dataset or a pyoxigraph Store.
+"""RDF terms across engines: rdflib and Oxigraph terms into each other, and bound values written as query text.
 
-The views (report pages, CSV tables, the network) read the graph only
-through :func:`select`, so they work the same over the in-memory rdflib
-graph used by tests and over the fast embedded Oxigraph store used for the
-whole corpus.  User values always travel as bound RDF terms, never as text
-pasted into the query.
+The stores (``ofsted_kg.stores``) answer SPARQL with rdflib terms whichever
+engine runs the query, so the views read one kind of term.  Engines that take
+no initial bindings (Oxigraph only substitutes projected variables; remote
+servers take text) get user values through :func:`with_values`: RDF terms in
+N-Triples syntax, never text pasted into the query.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-from typing import Union
 
 import pyoxigraph as ox
-from rdflib import RDFS, BNode, Dataset, Literal, URIRef
+from rdflib import RDFS, BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from ofsted_kg.rdf.graph_files import FormatError, format_for
 from ofsted_kg.rdf.vocab import PREFIXES
-
-Engine = Union[Dataset, ox.Store, "object"]  # or any ofsted_kg.stores.base.Store (has .select)
-Rows = list[dict[str, Identifier]]
 
 OX_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE,
               "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3,
@@ -30,16 +24,6 @@ RDFS_NS = str(RDFS)
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "rdfs": RDFS_NS}.items())
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 WHERE_RE = re.compile(r"\bWHERE\s*\{|\{", re.IGNORECASE)
-
-
-def open_file(path: Path) -> ox.Store:
-    """An in-memory Oxigraph store holding the RDF file at ``path`` (much faster than rdflib to load)."""
-    fmt = format_for(path)
-    if fmt not in OX_FORMATS:
-        raise FormatError(f"{path}: format '{fmt}' cannot be loaded into Oxigraph")
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=OX_FORMATS[fmt])
-    return store
 
 
 @lru_cache(maxsize=1 << 16)
@@ -101,18 +85,3 @@ def _prologue_end(text: str) -> int:
     for match in re.finditer(r"(?im)^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", text):
         end = match.end()
     return end
-
-
-def select(engine: Engine, query: str, bindings: dict[str, Identifier] | None = None) -> tuple[list[str], Rows]:
-    """(variable names, rows as dicts of rdflib terms) of a SELECT over the union of all graphs."""
-    bindings = bindings or {}
-    if hasattr(engine, "select"):  # a Store of ofsted_kg.stores.base (e.g. a remote server)
-        return engine.select(query, bindings)
-    if isinstance(engine, ox.Store):
-        result = engine.query(PROLOGUE + with_values(query, bindings), use_default_graph_as_union=True)
-        names = [v.value for v in result.variables]
-        rows = [{n: to_rdflib(term) for n, term in zip(names, sol) if term is not None} for sol in result]
-        return names, rows
-    result = engine.query(query, initNs=PREFIXES, initBindings=bindings)
-    names = [str(v) for v in result.vars or []]
-    return names, [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
