@@ -37,13 +37,13 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 import synth  # noqa: E402
+
 from ofsted_kg.pipeline.build import build  # noqa: E402
 from ofsted_kg.query.authority import in_graph  # noqa: E402
 from ofsted_kg.query.named import find_query, run_named  # noqa: E402
-from ofsted_kg.stores.remote import RemoteStore  # noqa: E402
 from ofsted_kg.stores import MemoryStore, OxigraphStore, Store  # noqa: E402
+from ofsted_kg.stores.remote import RemoteStore  # noqa: E402
 from ofsted_kg.validate.shacl import validate_store  # noqa: E402
-
 
 QUERY_RUNS = 5  # the query column is the median of these; the first run (cold caches) is printed too
 ONE_AUTHORITY_SAMPLE = 20  # authorities whose own follow-through table is timed (the median is printed)

@@ -12,11 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import screenshot  # noqa: E402
-from ofsted_kg.pipeline.build import build  # noqa: E402
+
 from ofsted_kg.cli.common import open_engine  # noqa: E402
-from ofsted_kg.views.html.site import render_site, views_of  # noqa: E402
-from ofsted_kg.review.records import read_reviews  # noqa: E402
+from ofsted_kg.pipeline.build import build  # noqa: E402
 from ofsted_kg.rdf.graph_files import save  # noqa: E402
+from ofsted_kg.review.records import read_reviews  # noqa: E402
+from ofsted_kg.views.html.site import render_site, views_of  # noqa: E402
 from ofsted_kg.views.tables import read_tables  # noqa: E402
 
 

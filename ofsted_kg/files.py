@@ -15,15 +15,15 @@ not write is never removed.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 import shutil
 import stat
 import tempfile
-import heapq
-import itertools
 from collections.abc import Callable
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
 MANIFEST = ".ofsted-kg-site"
 MANIFEST_HEADER = ("# Written by `ofsted-kg report`: every file it wrote into this folder. The next report -o\n"

@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from okg_paths import missing_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

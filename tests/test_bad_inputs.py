@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from okg_paths import ROOT, SAMPLES
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from okg_paths import ROOT, SAMPLES
 from ofsted_kg.cli.main import cli
 from ofsted_kg.rdf.vocab import OKG
 

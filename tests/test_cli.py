@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from okg_paths import GOLD, SAMPLES
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-from okg_paths import GOLD, SAMPLES
 from ofsted_kg.cli.main import cli
 from ofsted_kg.rdf.graph_files import union_graph
 

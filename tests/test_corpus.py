@@ -5,11 +5,12 @@ import re
 from pathlib import Path
 
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
-from ofsted_kg.pipeline.build import build
+
 from ofsted_kg.extract.clean import clean_with_pages
 from ofsted_kg.extract.read import read_source
-from ofsted_kg.rdf.graph_files import canonical_nquads
 from ofsted_kg.extract.segment import segment
+from ofsted_kg.pipeline.build import build
+from ofsted_kg.rdf.graph_files import canonical_nquads
 
 
 def test_every_pdf_builds_or_is_refused_with_a_reason(corpus_build):

@@ -16,13 +16,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from browser import open_page, require_chromium
 from click.testing import CliRunner
 
-from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
-from ofsted_kg.views.diff import KIND_ORDER, compare, diff_engines, read_diff_tables
-from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.stores import MemoryStore, OxigraphStore
+from ofsted_kg.views.diff import KIND_ORDER, compare, diff_engines, read_diff_tables
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diff"
 OLD, NEW = FIXTURES / "old.trig", FIXTURES / "new.trig"
@@ -303,8 +303,8 @@ def primary_quotes(path: Path, authority: str) -> dict[tuple[str, str], str]:
 def test_diff_without_one_authoritys_latest_report_lists_that_visit_and_the_statuses_it_changed(corpus_build, tmp_path):
     import shutil
 
-    from ofsted_kg.stores import OxigraphStore
     from ofsted_kg.pipeline.update import remove
+    from ofsted_kg.stores import OxigraphStore
 
     full, copy = tmp_path / "full", tmp_path / "copy"
     corpus_build.store.store.backup(str(full))  # a consistent copy of the session's store, which stays open

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from okg_paths import SAMPLES
+
 from ofsted_kg.cli.main import cli
 from ofsted_kg.files import umask
 

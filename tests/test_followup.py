@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
 from okg_paths import GOLD
-from ofsted_kg.evaluate.gold import evaluate
+
 from ofsted_kg.derive.status import assess, explicit_status
 from ofsted_kg.derive.themes import matcher
+from ofsted_kg.evaluate.gold import evaluate
 from ofsted_kg.rdf.vocab import THEME
 
 

@@ -36,15 +36,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
-
 from okg_paths import ROOT, SAMPLES
-from ofsted_kg.pipeline.build import extract_file
+
 from ofsted_kg.extract.clean import BULLET, clean_text
 from ofsted_kg.extract.dates import month_year, parse_range
 from ofsted_kg.extract.extractor import extract
 from ofsted_kg.extract.model import Extraction
 from ofsted_kg.extract.read import ReadError, Source
 from ofsted_kg.extract.segment import segment
+from ofsted_kg.pipeline.build import extract_file
 from ofsted_kg.rdf.mapping import to_graph
 
 EXAMPLES = int(os.environ.get("OFSTED_KG_FUZZ_EXAMPLES") or 0)

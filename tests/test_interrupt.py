@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
+
 from ofsted_kg.rdf.graph_files import canonical_nquads, load
 from ofsted_kg.stores import OxigraphStore
 

@@ -1,7 +1,7 @@
 """Linking mentions of visits to the visits they mean (ofsted_kg.derive.links), on hand-made report graphs."""
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, RDF
+from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.namespace import XSD
 
 from ofsted_kg.derive.links import derive_links

@@ -7,8 +7,25 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDFS, SKOS
 
-from ofsted_kg.rdf.vocab import (FOLLOW_GRAPH, GRADE, ID, LINKS_GRAPH, OKG, REC_KIND, REVIEWED, STATUS, VISIT_CLASS,
-    authority_key, derived_names, key_of_graph, label, local_name, ontology, short_label, visit_iri)
+from ofsted_kg.rdf.vocab import (
+    FOLLOW_GRAPH,
+    GRADE,
+    ID,
+    LINKS_GRAPH,
+    OKG,
+    REC_KIND,
+    REVIEWED,
+    STATUS,
+    VISIT_CLASS,
+    authority_key,
+    derived_names,
+    key_of_graph,
+    label,
+    local_name,
+    ontology,
+    short_label,
+    visit_iri,
+)
 from ofsted_kg.views.html.model import labels
 from ofsted_kg.views.network import in_sentence, status_words, visit_words
 

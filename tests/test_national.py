@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from ofsted_kg.cli.main import cli
 from ofsted_kg.query.named import find_query, run
-from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.views.survival import Subject, estimate, estimates, groups, months, subjects
 
 NATIONAL = Path(__file__).resolve().parent / "fixtures" / "national.trig"

@@ -5,14 +5,14 @@ import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from rdflib.namespace import DCTERMS, RDF
 
-from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from ofsted_kg.extract.clean import clean_text, clean_with_pages
 from ofsted_kg.extract.extractor import extract
-from ofsted_kg.rdf.pages import RFC3778, cite, page_number, page_of, pages_of, pdf_link
 from ofsted_kg.extract.read import read_source
 from ofsted_kg.rdf.mapping import to_graph
+from ofsted_kg.rdf.pages import RFC3778, cite, page_number, page_of, pages_of, pdf_link
 from ofsted_kg.rdf.vocab import OA, OKG
 
 FILLER = "\n\n".join(f"Filler paragraph {i} says something true here." for i in range(14))

@@ -8,14 +8,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from browser import open_page, require_chromium
 from click.testing import CliRunner
+from okg_paths import CORPUS_PDF, needs_corpus
 from rdflib.namespace import RDF
 
-from browser import open_page, require_chromium
-from okg_paths import CORPUS_PDF, needs_corpus
 from ofsted_kg.cli.main import cli
-from ofsted_kg.rdf.pages import page_number
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.rdf.pages import page_number
 from ofsted_kg.rdf.vocab import OA, OKG
 
 COVENTRY = "80456_coventry"  # seven PDFs, 2014-2026: recommendations followed up by later visits

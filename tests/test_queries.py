@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from ofsted_kg.query.named import QueryError, bind, find_query, run, run_named
-from ofsted_kg.resources import queries
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.resources import queries
 from ofsted_kg.stores import MemoryStore
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "follow-through.trig"

@@ -4,12 +4,12 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ofsted_kg.derive.followup import ranked
-from ofsted_kg.derive.units import Item, VisitInfo, unit_of
 from ofsted_kg.derive.parameters import Parameters, from_dict, load
 from ofsted_kg.derive.ranker import RELATIVE, Weighed, fit_ranker, probabilities, ranker_rows
 from ofsted_kg.derive.similarity import BM25, overlap, tokens
 from ofsted_kg.derive.status import sentences
 from ofsted_kg.derive.themes import matcher
+from ofsted_kg.derive.units import Item, VisitInfo, unit_of
 
 AUTHORITY = URIRef("https://example.org/authority/x")
 EARLIER = VisitInfo(URIRef("https://example.org/visit/2017"), AUTHORITY, "2017-06-19", False, "inspection")

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-
 from okg_paths import SAMPLES
-from ofsted_kg.pipeline.build import build
+
 from ofsted_kg.extract.read import ReadError, read_source
+from ofsted_kg.pipeline.build import build
 
 
 @pytest.mark.parametrize("name, payload, reason", [

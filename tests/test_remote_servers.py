@@ -36,18 +36,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from okg_paths import SAMPLES
 from rdflib import Graph, Literal, URIRef
+from servers import OxigraphServer, VirtuosoServer, _Server, free_port, start_or_skip
 
 from ofsted_kg.pipeline.build import build, collect, extract_all
+from ofsted_kg.pipeline.update import remove
 from ofsted_kg.query.named import bind, find_query
-from ofsted_kg.stores.remote import RemoteStore
 from ofsted_kg.rdf.terms import to_oxigraph, with_values
+from ofsted_kg.rdf.vocab import ID
 from ofsted_kg.resources import queries
 from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError
-from ofsted_kg.pipeline.update import remove
-from ofsted_kg.rdf.vocab import ID
-from okg_paths import SAMPLES
-from servers import OxigraphServer, VirtuosoServer, _Server, start_or_skip, free_port
+from ofsted_kg.stores.remote import RemoteStore
 
 USER, PASSWORD = "OFSTED_KG_USER", "OFSTED_KG_PASSWORD"
 OURS = str(ID)  # every graph a build writes is named under this prefix

@@ -8,13 +8,19 @@ from rdflib import URIRef
 
 from ofsted_kg.derive.classifier import fit_logistic
 from ofsted_kg.derive.features import repeat_rows
-from ofsted_kg.derive.units import Item, VisitInfo
 from ofsted_kg.derive.parameters import Parameters
-from ofsted_kg.derive.units import Candidate
-from ofsted_kg.derive.repeats import (choose_repeats, nearest_sources, pair_parts, repeat_strengths,
-    restatement, restatements, theme_weights)
+from ofsted_kg.derive.repeats import (
+    choose_repeats,
+    nearest_sources,
+    pair_parts,
+    repeat_strengths,
+    restatement,
+    restatements,
+    theme_weights,
+)
 from ofsted_kg.derive.similarity import BM25, tokens
 from ofsted_kg.derive.themes import matcher
+from ofsted_kg.derive.units import Candidate, Item, VisitInfo
 
 AUTHORITY = URIRef("https://example.org/authority/x")
 

@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import open_page, read_matrix, require_chromium
 from click.testing import CliRunner
 from rdflib import Dataset
 
-from browser import open_page, read_matrix, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.files import MANIFEST
 from ofsted_kg.rdf.graph_files import load

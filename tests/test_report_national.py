@@ -10,9 +10,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from browser import open_page, require_chromium
 from click.testing import CliRunner
 
-from browser import open_page, require_chromium
 from ofsted_kg.cli.main import cli
 from ofsted_kg.query.named import find_query, run
 from ofsted_kg.resources import data_dir

@@ -12,16 +12,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browser import open_page, require_chromium
+from click.testing import CliRunner
+from okg_paths import CORPUS_PDF, needs_corpus
+
 from ofsted_kg.cli.main import cli
+from ofsted_kg.rdf.vocab import ID
 from ofsted_kg.review.records import Review, write_reviews
 from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.tables import read_table
-from ofsted_kg.rdf.vocab import ID
-
-from okg_paths import CORPUS_PDF, needs_corpus
 
 NN = "2637539_north northamptonshire"
 FIRST_THREE = ("children's services inspection - 25 november 2022.pdf",

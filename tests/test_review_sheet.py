@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import URIRef
-
-from ofsted_kg.pipeline.build import build
-from ofsted_kg.cli.main import cli
-from ofsted_kg.review.sheet import COLUMNS
-from ofsted_kg.review.records import read_reviews
-from ofsted_kg.stores import OxigraphStore
-from ofsted_kg.rdf.vocab import ID
-
 from office import convert, require_soffice
 from okg_paths import SAMPLES
+from rdflib import URIRef
+
+from ofsted_kg.cli.main import cli
+from ofsted_kg.pipeline.build import build
+from ofsted_kg.rdf.vocab import ID
+from ofsted_kg.review.records import read_reviews
+from ofsted_kg.review.sheet import COLUMNS
+from ofsted_kg.stores import OxigraphStore
 
 REC = str(ID["visit/E08000007/inspection/2017-06-12/recommendation/1"])  # caseloads: at 2025-05-12 the machine reads
 # partially addressed since the evidence ranker (2026-12-03); the gold says not addressed, which reviewers correct

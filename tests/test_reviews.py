@@ -8,19 +8,27 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from rdflib import Graph, URIRef
 
-from ofsted_kg.pipeline.build import build
 from ofsted_kg.cli.main import cli
-from ofsted_kg.review.apply import effective_status
-from ofsted_kg.review.records import (REVIEWS_GRAPH, Review, ReviewError, merged, read_reviews, status_key, to_graph,
-    turtle, write_reviews)
+from ofsted_kg.pipeline.build import build
 from ofsted_kg.rdf.graph_files import canonical_nquads
+from ofsted_kg.rdf.vocab import ID, OKG
+from ofsted_kg.review.apply import effective_status
+from ofsted_kg.review.records import (
+    REVIEWS_GRAPH,
+    Review,
+    ReviewError,
+    merged,
+    read_reviews,
+    status_key,
+    to_graph,
+    turtle,
+    write_reviews,
+)
 from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.validate.shacl import validate
-from ofsted_kg.rdf.vocab import ID, OKG
-
-from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 
 NN = "2637539_north northamptonshire"
 FIRST_THREE = ("children's services inspection - 25 november 2022.pdf",

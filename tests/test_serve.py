@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from ofsted_kg.cli.main import cli
+from ofsted_kg.rdf.graph_files import load
 from ofsted_kg.serve.server import SparqlServer, exposure_warning, make_server
 from ofsted_kg.stores import MemoryStore, OxigraphStore
-from ofsted_kg.rdf.graph_files import load
 
 RECS = "SELECT ?r WHERE { ?r a okg:Recommendation } ORDER BY ?r"
 COUNT = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a okg:Recommendation }"

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from servers import OxigraphServer, VirtuosoServer, _Server, start_or_skip
 
 

@@ -48,8 +48,8 @@ def engines(files: list[Path]) -> tuple[set, set, set]:
     """(pyshacl over rdflib, pyshacl over a pyoxigraph Store, the compiled SPARQL over Oxigraph) as (focus, shape) sets."""
     import pyoxigraph as ox
 
-    from ofsted_kg.validate.sparql_engine import validate_sparql
     from ofsted_kg.stores import OxigraphStore
+    from ofsted_kg.validate.sparql_engine import validate_sparql
 
     data = graph(*files)
     store = ox.Store()

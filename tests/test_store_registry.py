@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-
-from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError, open_store, register, schemes
-from ofsted_kg.stores import base
 from servers import OxigraphServer, start_or_skip
+
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError, base, open_store, register, schemes
 
 EX = "http://example.org/"
 TRIG = f"""

@@ -17,17 +17,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from okg_paths import SAMPLES
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from ofsted_kg.pipeline.build import build, collect
-from ofsted_kg.query.named import bind, find_query
-from ofsted_kg.resources import queries
-from ofsted_kg.rdf.terms import to_oxigraph
-from ofsted_kg.rdf.graph_files import canonical_nquads, save
-from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError, open_store
 from ofsted_kg.pipeline.update import remove
+from ofsted_kg.query.named import bind, find_query
+from ofsted_kg.rdf.graph_files import canonical_nquads, save
+from ofsted_kg.rdf.terms import to_oxigraph
 from ofsted_kg.rdf.vocab import ID, THEMES_GRAPH, derived_names, key_of_graph
-from okg_paths import SAMPLES
+from ofsted_kg.resources import queries
+from ofsted_kg.stores import MemoryStore, OxigraphStore, Store, StoreError, open_store
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 FILES = collect([SAMPLES])  # the five sample texts, sorted by name

@@ -12,17 +12,17 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import office
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
-
-import office
 from office import convert, require_soffice
 from okg_paths import SHARED
+from openpyxl import load_workbook
+
 from ofsted_kg.cli.main import cli
-from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.rdf.graph_files import load
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.views.summary import read_summary, write_summary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "summary.trig"

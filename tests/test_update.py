@@ -11,15 +11,15 @@
 from __future__ import annotations
 
 import pytest
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from ofsted_kg.pipeline.build import build, collect, make_reports
-from ofsted_kg.rdf.graph_files import canonical_nquads
-from ofsted_kg.stores import MemoryStore, OxigraphStore
 from ofsted_kg.pipeline.update import PENDING, READS, derive, pending, update_store
+from ofsted_kg.rdf.graph_files import canonical_nquads
 from ofsted_kg.rdf.vocab import key_of_graph
-from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
+from ofsted_kg.stores import MemoryStore, OxigraphStore
 
 
 def _units(store) -> dict[str, list[str]]:
@@ -85,8 +85,8 @@ def test_a_build_that_dies_part_way_keeps_what_it_stored_and_the_next_one_finish
 def test_a_store_built_by_an_older_version_gets_the_current_reference_graph(tmp_path):
     from rdflib import URIRef
 
-    from ofsted_kg.rdf.reference import AUTHORITIES_GRAPH, authorities_graph
     from ofsted_kg.pipeline.update import relink
+    from ofsted_kg.rdf.reference import AUTHORITIES_GRAPH, authorities_graph
     from ofsted_kg.rdf.vocab import OKG
 
     with OxigraphStore(tmp_path / "store", write=True) as store:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
+from ofsted_kg.rdf.vocab import OKG, derived_names
 from ofsted_kg.stores import MemoryStore
 from ofsted_kg.validate.shacl import check_store, units, validate, validate_store
-from ofsted_kg.rdf.vocab import OKG, derived_names
 
 STOCKPORT = "E08000007"
 

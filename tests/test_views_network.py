@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from ofsted_kg.cli.main import cli
-from ofsted_kg.views.network import build_network
-from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.rdf.graph_files import save
+from ofsted_kg.stores import OxigraphStore
+from ofsted_kg.views.network import build_network
 from ofsted_kg.views.tables import read_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "follow-through.trig"

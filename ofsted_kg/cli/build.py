@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
+from ofsted_kg.cli.common import count, open_store_or_fail
 from ofsted_kg.pipeline.build import build, collect
-from ofsted_kg.review.records import Review, ReviewError, read_reviews
 from ofsted_kg.rdf.graph_files import FormatError, format_for
+from ofsted_kg.review.records import Review, ReviewError, read_reviews
 from ofsted_kg.stores import DEFAULT_STORE, OxigraphStore, Store, StoreError
 from ofsted_kg.validate.shacl import validate_store
-from ofsted_kg.cli.common import count, open_store_or_fail
 
 
 @click.command("build")

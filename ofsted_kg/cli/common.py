@@ -9,7 +9,6 @@ from rdflib import Dataset
 from ofsted_kg.rdf.graph_files import FormatError, load
 from ofsted_kg.stores import DEFAULT_STORE, OxigraphStore, Store, StoreError, open_store
 
-
 STORE_SPECS = ("oxigraph:", "sparql+http://", "sparql+https://")
 
 

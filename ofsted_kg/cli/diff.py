@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from ofsted_kg.views.diff import Change, Changes, compare, read_diff_tables
-from ofsted_kg.files import atomic_write
-from ofsted_kg.views.tables import Table
-from ofsted_kg.rdf.vocab import ID
 from ofsted_kg.cli.common import count, open_engine
+from ofsted_kg.files import atomic_write
+from ofsted_kg.rdf.vocab import ID
+from ofsted_kg.views.diff import Change, Changes, compare, read_diff_tables
+from ofsted_kg.views.tables import Table
 
 SIGN = {"added": "+", "removed": "-", "changed": "~"}
 CSV_COLUMNS = ("kind", "authority", "date", "visit", "report", "recommendation", "text", "repeats",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from ofsted_kg.evaluate.gold import evaluate
 from ofsted_kg.cli.common import load_graph, open_engine
+from ofsted_kg.evaluate.gold import evaluate
 
 
 @click.command("evaluate")
@@ -50,8 +50,8 @@ def evaluate_command(graph: str, golds: tuple[Path, ...], as_json: bool, errors:
 
 def _against_reviews(graph: str, path: Path):
     """The machine's follow-ups in ``graph`` scored against the reviews in ``path``."""
-    from ofsted_kg.review.score import score_reviews
     from ofsted_kg.review.records import ReviewError, read_reviews
+    from ofsted_kg.review.score import score_reviews
 
     try:
         reviews = read_reviews(path)

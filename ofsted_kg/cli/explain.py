@@ -5,8 +5,8 @@ import textwrap
 
 import click
 
-from ofsted_kg.views.explain import explain, find_recommendations
 from ofsted_kg.cli.common import count, default_graph, load_graph
+from ofsted_kg.views.explain import explain, find_recommendations
 
 
 @click.command("explain")

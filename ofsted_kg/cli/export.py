@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 from ofsted_kg.rdf.graph_files import FormatError, format_for, save
 from ofsted_kg.stores import Store, StoreError
 from ofsted_kg.views.summary import WRITERS, read_summary, write_summary
 from ofsted_kg.views.tables import read_tables, write_csv
-from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 
 
 @click.command("export")

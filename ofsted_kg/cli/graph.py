@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
+from ofsted_kg.cli.common import count, open_engine
 from ofsted_kg.query.authority import FORMS
 from ofsted_kg.views.network import FORMATS, NetworkError, build_network, write_network
 from ofsted_kg.views.tables import read_tables
-from ofsted_kg.cli.common import count, open_engine
 
 
 @click.command("graph")

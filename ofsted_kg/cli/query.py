@@ -7,10 +7,10 @@ import json
 
 import click
 
+from ofsted_kg.cli.common import count, default_graph, open_engine
 from ofsted_kg.query.authority import FORMS
 from ofsted_kg.query.named import QueryError, find_query, parse_query_file, run_named
 from ofsted_kg.resources import queries
-from ofsted_kg.cli.common import count, default_graph, open_engine
 
 
 @click.command("query")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ofsted_kg.stores.base import DEFAULT_STORE, StoreError
-from ofsted_kg.pipeline.update import remove
 from ofsted_kg.cli.common import open_store_or_fail
+from ofsted_kg.pipeline.update import remove
+from ofsted_kg.stores.base import DEFAULT_STORE, StoreError
 
 
 @click.command("remove")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from ofsted_kg.cli.common import count, open_engine
+from ofsted_kg.cli.diff import read_build
 from ofsted_kg.query.authority import FORMS
 from ofsted_kg.views.diff import compare, read_diff_tables
 from ofsted_kg.views.html.site import ReportError, render_site, views_of
 from ofsted_kg.views.tables import read_tables
-from ofsted_kg.cli.common import count, open_engine
-from ofsted_kg.cli.diff import read_build
 
 
 @click.command("report")

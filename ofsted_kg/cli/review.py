@@ -14,13 +14,13 @@ from pathlib import Path
 import click
 from rdflib import URIRef
 
+from ofsted_kg.cli.common import count, default_graph, is_store, open_store_or_fail
+from ofsted_kg.pipeline.update import apply_reviews_file
 from ofsted_kg.query.authority import FORMS, UnknownAuthority, choose, in_graph
 from ofsted_kg.review.make import Target, checked_time, evidence_of, now, target
-from ofsted_kg.review.sheet import export_rows, reviews_from_sheet, write_sheet
 from ofsted_kg.review.records import REVIEWED, Review, ReviewError, merged, read_or_empty, read_reviews, write_reviews
+from ofsted_kg.review.sheet import export_rows, reviews_from_sheet, write_sheet
 from ofsted_kg.stores import OxigraphStore, Store, StoreError
-from ofsted_kg.pipeline.update import apply_reviews_file
-from ofsted_kg.cli.common import count, default_graph, is_store, open_store_or_fail
 
 GRAPH = click.option("-g", "--graph", default=default_graph, help="Graph file or store (a store is updated at once).",
                      show_default="oxigraph:build/store if built, else build/graph.trig")

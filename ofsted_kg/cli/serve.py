@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from ofsted_kg.cli.common import count, is_store, open_graph_file, open_store_or_fail
 from ofsted_kg.serve.server import exposure_warning, make_server
 from ofsted_kg.stores import OxigraphStore, StoreError
-from ofsted_kg.cli.common import count, is_store, open_graph_file, open_store_or_fail
 
 
 def serving_store(graph: str | None, store_spec: str | None) -> OxigraphStore:

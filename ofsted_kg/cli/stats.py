@@ -1,11 +1,10 @@
 """``ofsted-kg stats FILE``: what a graph holds, and what was flagged while reading."""
 from __future__ import annotations
 
-
 import click
 
-from ofsted_kg.rdf.vocab import OKG, PREFIXES
 from ofsted_kg.cli.common import load_graph
+from ofsted_kg.rdf.vocab import OKG, PREFIXES
 
 COUNTS = {
     "reports": "?x a okg:Report",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
+from ofsted_kg.cli.common import default_graph, open_engine
+from ofsted_kg.cli.query import render
 from ofsted_kg.query.authority import FORMS
 from ofsted_kg.query.named import QueryError
 from ofsted_kg.views.survival import GROUPINGS, HORIZONS, Estimate, estimates, subjects
-from ofsted_kg.cli.common import default_graph, open_engine
-from ofsted_kg.cli.query import render
 
 
 @click.command("time-to-address")

@@ -5,9 +5,9 @@ import os
 
 import click
 
+from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 from ofsted_kg.stores import MemoryStore, StoreError
 from ofsted_kg.validate.shacl import validate_store
-from ofsted_kg.cli.common import count, is_store, load_graph, open_engine, open_store_or_fail
 
 
 @click.command("validate")

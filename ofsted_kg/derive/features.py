@@ -16,9 +16,9 @@ from rdflib.namespace import RDF
 from ofsted_kg.rdf.vocab import GRADE_OF, OKG
 
 if TYPE_CHECKING:
-    from ofsted_kg.derive.units import Candidate, Candidates, Item, VisitInfo
     from ofsted_kg.derive.lexicon import Lexicon
     from ofsted_kg.derive.status import Verdict
+    from ofsted_kg.derive.units import Candidate, Candidates, Item, VisitInfo
 
 SOFT_CUES = {"~most", "~the majority of", "~many", "~generally", "~mostly", "~usually", "~largely"}
 GRADE_RANK = {"inadequate": 0, "requires-improvement": 1, "adequate": 1, "good": 2, "outstanding": 3}

@@ -1,4 +1,4 @@
-"""Stage 5c, follow-through: was each recommendation addressed at the later visits?
+"""Follow-through: was each recommendation addressed at the later visits?
 
 For every recommendation and every later visit of the same authority, the
 findings of that visit that share one of its themes are ranked by the fitted
@@ -20,7 +20,6 @@ from collections import defaultdict
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ofsted_kg.extract.items import FRAMEWORK_TAG
 from ofsted_kg.derive.features import link_features, restated_by, status_features, visit_grades
 from ofsted_kg.derive.parameters import Parameters, load as load_parameters
 from ofsted_kg.derive.ranker import probabilities, ranker_rows
@@ -29,9 +28,10 @@ from ofsted_kg.derive.similarity import BM25, overlap, tokens
 from ofsted_kg.derive.status import assess, sentences
 from ofsted_kg.derive.themes import matcher
 from ofsted_kg.derive.units import FollowUp, Item, Unit, VisitInfo, unit_of
+from ofsted_kg.extract.items import FRAMEWORK_TAG
 from ofsted_kg.rdf.mapping import new_graph
-from ofsted_kg.resources import themes_file
 from ofsted_kg.rdf.vocab import FOLLOW_GRAPH, KIND_OF, OKG, STATUS, THEMES_GRAPH
+from ofsted_kg.resources import themes_file
 
 OPENING_WORDS = 6
 # Where a recommendation's subject ends: 'The quality of supervision | so that this is reflective...'

@@ -1,4 +1,4 @@
-"""Stage 5b, link across reports: mentions of earlier visits -> the visits they mean.
+"""Link across reports: mentions of earlier visits -> the visits they mean.
 
 Works on the graph, not on extraction objects, so it can re-run over a store
 after any report is added or removed.  Its output is one named graph

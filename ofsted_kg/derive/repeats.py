@@ -1,4 +1,4 @@
-"""Stage 5d, repeats: which earlier recommendation does a later one restate?
+"""Repeats: which earlier recommendation does a later one restate?
 
 Every earlier recommendation of the same authority is a candidate, scored as a restatement by its words,
 themes and subject (:func:`restatement`) and described by the finer measures the fitted repeat model weighs

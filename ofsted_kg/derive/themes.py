@@ -13,9 +13,9 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from ofsted_kg.rdf.vocab import OKG
 from ofsted_kg.resources import themes_file
 from ofsted_kg.text import folded, words
-from ofsted_kg.rdf.vocab import OKG
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one matcher per process

@@ -21,15 +21,23 @@ from pathlib import Path
 from rdflib import URIRef
 
 from ofsted_kg.derive.classifier import Logistic, fit_logistic
-from ofsted_kg.derive.lexicon import Lexicon, fit_lexicon
-from ofsted_kg.evaluate.gold import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
 from ofsted_kg.derive.features import link_features, repeat_rows, restated_by, status_features
-from ofsted_kg.derive.followup import (best_parts, by_score, current_status, decide, eligible, evidence_parts,
-                                       load_items, ranked)
+from ofsted_kg.derive.followup import (
+    best_parts,
+    by_score,
+    current_status,
+    decide,
+    eligible,
+    evidence_parts,
+    load_items,
+    ranked,
+)
+from ofsted_kg.derive.lexicon import Lexicon, fit_lexicon
+from ofsted_kg.derive.parameters import Parameters
 from ofsted_kg.derive.ranker import fit_ranker, probabilities, ranker_rows
 from ofsted_kg.derive.repeats import choose_repeats, repeat_strengths, restatements
 from ofsted_kg.derive.units import Candidates, FollowUp, Item, Unit, unit_of
-from ofsted_kg.derive.parameters import Parameters
+from ofsted_kg.evaluate.gold import ORDER, norm, read_csv  # the gold's folding of quotes, and its tables
 
 STATUSES = tuple(sorted(ORDER, key=ORDER.get))  # not, partially, addressed: the status model's classes
 LINK_AT = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65]

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ofsted_kg.evaluate.fit import STATUSES, cross_validate, figures, fit, prepare, read_gold, total
 from ofsted_kg.derive.parameters import Parameters, save
+from ofsted_kg.evaluate.fit import STATUSES, cross_validate, figures, fit, prepare, read_gold, total
 
 STAGES = [("retrieval", ["links found", "link precision", "evidence"]),
           ("status", ["status exact", "status within one", "status exact where linked", "current status exact"]),

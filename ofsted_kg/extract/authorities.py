@@ -1,4 +1,4 @@
-"""Stage 5a, link authorities: a name as printed -> the authority's codes.
+"""Link authorities: a name as printed -> the authority's codes.
 
 Reports name authorities many ways ('Stockport Metropolitan Borough Council',
 'London Borough of Ealing', "Kent's", 'City of London Corporation', 'Bradford

@@ -1,4 +1,4 @@
-"""Stage 2, clean: raw text of any layout -> canonical text, one paragraph per block.
+"""Clean: raw text of any layout -> canonical text, one paragraph per block.
 
 The canonical text is what every offset in the graph points into: paragraphs
 joined by a blank line, each paragraph on one line with single spaces.  The

@@ -1,4 +1,4 @@
-"""Stage 4, extract: one read source -> one :class:`~ofsted_kg.extract.model.Extraction`.
+"""Extract: one read source -> one :class:`~ofsted_kg.extract.model.Extraction`.
 
 Runs clean -> segment -> visit facts -> items -> references.  A text that is
 not an Ofsted children's services report is refused with a reason.
@@ -11,7 +11,6 @@ from ofsted_kg.extract.meta import detect_kind, read_visit
 from ofsted_kg.extract.model import Extraction
 from ofsted_kg.extract.read import ReadError, Source
 from ofsted_kg.extract.segment import segment
-
 
 MAX_TEXT = 1_500_000  # characters: ten times the longest real report (a 2015 SIF report, ~135,000)
 

@@ -1,4 +1,4 @@
-"""Stage 4b, extract what the report says: recommendations, findings, earlier visits.
+"""Extract what the report says: recommendations, findings, earlier visits.
 
 A report is read as a walk over its blocks.  Headings switch the walk between
 roles (recommendation list, findings, boilerplate) through one table,
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ofsted_kg.extract.dates import MONTH_RE, month_number
-from ofsted_kg.extract.model import Extraction, Finding, Recommendation, VisitReference
 from ofsted_kg.extract.meta import GRADE_RE, grade_slug
+from ofsted_kg.extract.model import Extraction, Finding, Recommendation, VisitReference
 from ofsted_kg.extract.segment import Block, is_heading
 
 # (heading pattern, role, recommendation kind).  Roles: recs, findings, skip, end.

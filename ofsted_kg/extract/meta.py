@@ -1,4 +1,4 @@
-"""Stage 4a, extract the visit: kind, authority, dates, inspectors and judgements.
+"""Extract the visit: kind, authority, dates, inspectors and judgements.
 
 Each fact is found through a table of patterns rather than one parser per
 report kind: the same tables read SIF reports, ILACS reports, the 2026

@@ -1,4 +1,4 @@
-"""Stage 1, read: turn an input file (PDF, text or HTML fragment) into raw text.
+"""Read: turn an input file (PDF, text or HTML fragment) into raw text.
 
 The raw text keeps the report's own words and line breaks; it only adds what a
 plain-text dump of a PDF loses: a blank line where the page layout shows a

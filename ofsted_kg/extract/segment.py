@@ -1,4 +1,4 @@
-"""Stage 3, segment: canonical text -> blocks with exact offsets and a shape.
+"""Segment: canonical text -> blocks with exact offsets and a shape.
 
 A block is one paragraph of the canonical text.  Its shape (heading, bullet,
 numbered paragraph or body text) is read from the words alone, so it does not

@@ -21,11 +21,11 @@ from rdflib import Dataset
 from ofsted_kg.extract.extractor import extract
 from ofsted_kg.extract.model import BuiltReport, Extraction
 from ofsted_kg.extract.read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
-from ofsted_kg.review.records import Review
-from ofsted_kg.rdf.graph_files import new_dataset
-from ofsted_kg.stores import MemoryStore, Store
-from ofsted_kg.rdf.mapping import report_iri, to_graph
 from ofsted_kg.pipeline.update import Made, Update, update_store
+from ofsted_kg.rdf.graph_files import new_dataset
+from ofsted_kg.rdf.mapping import report_iri, to_graph
+from ofsted_kg.review.records import Review
+from ofsted_kg.stores import MemoryStore, Store
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 

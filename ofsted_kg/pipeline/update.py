@@ -1,4 +1,4 @@
-"""Stage 8e, update a store: add new reports, replace changed ones, remove some, re-link what they touch.
+"""Update a store: add new reports, replace changed ones, remove some, re-link what they touch.
 
 A report's identity is the SHA-256 of its bytes.  Files whose hash is
 already in the store are skipped without being read; a file whose name the
@@ -34,12 +34,19 @@ from ofsted_kg.derive.links import derive_links
 from ofsted_kg.extract.model import BuiltReport
 from ofsted_kg.extract.read import MAX_BYTES
 from ofsted_kg.rdf.reference import AUTHORITIES_GRAPH, stamped_authorities_graph
+from ofsted_kg.rdf.vocab import ID, OKG, THEMES_GRAPH, derived_names, key_of_graph
 from ofsted_kg.resources import themes_file
-from ofsted_kg.review.apply import (apply_reviews, by_authority, changed_keys, put_reviews, stored, unmatched,
-    visit_starts)
+from ofsted_kg.review.apply import (
+    apply_reviews,
+    by_authority,
+    changed_keys,
+    put_reviews,
+    stored,
+    unmatched,
+    visit_starts,
+)
 from ofsted_kg.review.records import Review
 from ofsted_kg.stores.base import ReportEntry, Selection, Store
-from ofsted_kg.rdf.vocab import ID, OKG, THEMES_GRAPH, derived_names, key_of_graph
 
 
 @dataclass(frozen=True)

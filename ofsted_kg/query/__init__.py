@@ -1,3 +1,3 @@
-"""Stage 5, query: the shipped named queries and their parameters, run over any store with ``Store.select``
+"""Query: the shipped named queries and their parameters, run over any store with ``Store.select``
 (user values bound as RDF terms); the read-only guard of the SPARQL endpoint; resolving a user's authority argument.
 """

@@ -1,4 +1,4 @@
-"""Stage 10a, guard a SPARQL request: what kind of query it is, whether it may call out, what to answer in.
+"""Guard a SPARQL request: what kind of query it is, whether it may call out, what to answer in.
 
 Kept apart from the server so the checks that make the endpoint safe are
 small, pure functions with their own tests.  SERVICE is found by parsing

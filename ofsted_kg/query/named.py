@@ -1,4 +1,4 @@
-"""Stage 8b, query: run the shipped SPARQL queries (or a file) with parameters bound as RDF terms.
+"""Query: run the shipped SPARQL queries (or a file) with parameters bound as RDF terms.
 
 Each query file starts with a header of comment lines::
 

@@ -1,4 +1,4 @@
-"""Stage 8, store and export: read and write graphs in every RDF format, safely.
+"""Store and export: read and write graphs in every RDF format, safely.
 
 Writes go to a temporary file in the target's folder and are renamed over
 the target only when complete, so an interrupted run never leaves a

@@ -1,4 +1,4 @@
-"""Stage 6, map to RDF: one Extraction -> the named graph of its report.
+"""Map to RDF: one Extraction -> the named graph of its report.
 
 Everything a report says goes into its own graph, named by the report IRI,
 so a report can be replaced or removed alone.  Every recommendation, finding,
@@ -21,8 +21,27 @@ from ofsted_kg import __version__
 from ofsted_kg.extract.authorities import Authority, by_gss, resolve
 from ofsted_kg.extract.model import Extraction, Span
 from ofsted_kg.rdf.pages import RFC3778, fragment, pages_of
-from ofsted_kg.rdf.vocab import (FRAMEWORK, GRADE, ID, NF, OA, OGL, OKG, ORG, PREFIXES, REC_KIND, SCHEMA, STATS,
-    VISIT_CLASS, authority_iri, authority_key, judgement_area, person_iri, slug, visit_iri)
+from ofsted_kg.rdf.vocab import (
+    FRAMEWORK,
+    GRADE,
+    ID,
+    NF,
+    OA,
+    OGL,
+    OKG,
+    ORG,
+    PREFIXES,
+    REC_KIND,
+    SCHEMA,
+    STATS,
+    VISIT_CLASS,
+    authority_iri,
+    authority_key,
+    judgement_area,
+    person_iri,
+    slug,
+    visit_iri,
+)
 
 CONTEXT = 32  # characters of prefix/suffix kept in each TextQuoteSelector
 AGENT = ID[f"agent/ofsted-kg/{__version__}"]

@@ -9,7 +9,6 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 
-
 class CachedNamespace(Namespace):
     """A Namespace whose ``NS.term`` attributes are built once.
 

@@ -14,9 +14,9 @@ from collections import defaultdict
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from ofsted_kg.rdf.vocab import OKG, STATUS, STATUS_OF
 from ofsted_kg.review.records import REVIEWS_GRAPH, Review, from_graph, to_graph
 from ofsted_kg.stores.base import Store
-from ofsted_kg.rdf.vocab import OKG, STATUS, STATUS_OF
 
 QUIET = ("no-later-evidence", "awaiting-follow-up")  # current statuses that no follow-up sets
 

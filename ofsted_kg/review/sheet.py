@@ -12,15 +12,15 @@ import csv
 import io
 import re
 import zipfile
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 
 from ofsted_kg.files import atomic_write
-from ofsted_kg.rdf.pages import cite, page_number
 from ofsted_kg.query.named import parse_query_file
+from ofsted_kg.rdf.pages import cite, page_number
 from ofsted_kg.resources import data_dir, queries
 from ofsted_kg.review.apply import visit_of
 from ofsted_kg.review.make import evidence_of, later_visits

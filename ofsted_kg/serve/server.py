@@ -1,4 +1,4 @@
-"""Stage 10, share: a read-only SPARQL 1.1 Protocol endpoint and the HTML report, so a team shares one graph.
+"""Share: a read-only SPARQL 1.1 Protocol endpoint and the HTML report, so a team shares one graph.
 
 Standard library ``http.server`` only: enough for a few users on a trusted network.  Each limit is a refusal:
 
@@ -35,12 +35,20 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
+from ofsted_kg.query.guard import (
+    GRAPH_FORMS,
+    GRAPHS,
+    READ_ONLY,
+    RESULTS,
+    UPDATE_VERBS,
+    negotiate,
+    query_form,
+    service_refusal,
+)
+from ofsted_kg.rdf.vocab import PREFIXES
 from ofsted_kg.stores import OxigraphStore
 from ofsted_kg.views.html.site import render_site, views_of
-from ofsted_kg.query.guard import (GRAPH_FORMS, GRAPHS, READ_ONLY, RESULTS, UPDATE_VERBS, negotiate, query_form,
-    service_refusal)
 from ofsted_kg.views.tables import read_tables
-from ofsted_kg.rdf.vocab import PREFIXES
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 MAX_BODY = 1 << 20

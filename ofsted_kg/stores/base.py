@@ -1,4 +1,4 @@
-"""Stage 8c, stores: the one interface every backend implements, and the registry that opens them by spec.
+"""Stores: the one interface every backend implements, and the registry that opens them by spec.
 
 A store holds one named graph per report plus the derived graphs of each
 authority.  Everything above the stores talks to :class:`Store` only:

@@ -1,4 +1,4 @@
-"""Stage 8c, stores: rdflib in memory, the reference backend.
+"""Stores: rdflib in memory, the reference backend.
 
 Slow at scale (rdflib takes several GB for the whole corpus, so the
 ``memory`` spec opens Oxigraph in memory instead), but its SPARQL is rdflib's

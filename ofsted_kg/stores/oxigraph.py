@@ -1,4 +1,4 @@
-"""Stage 8c, stores: Oxigraph, embedded on disk (the default store) or in memory (a graph file, the ``memory`` spec).
+"""Stores: Oxigraph, embedded on disk (the default store) or in memory (a graph file, the ``memory`` spec).
 
 Oxigraph answers SPARQL in Rust, so it serves the whole corpus where rdflib
 would take minutes and gigabytes.  Values are bound by a ``VALUES`` block of

@@ -1,4 +1,4 @@
-"""Stage 8d, remote store: any SPARQL 1.1 Query/Update + Graph Store Protocol server over HTTP(S).
+"""Remote store: any SPARQL 1.1 Query/Update + Graph Store Protocol server over HTTP(S).
 
 Each report is one named graph sent with a Graph Store Protocol PUT (which
 replaces it whole), so re-sending a report is idempotent.  Payloads are

@@ -1,2 +1,2 @@
-"""Stage 6, validate: the SHACL shapes over a graph or a store, by pyshacl or by the shapes compiled to SPARQL.
+"""Validate: the SHACL shapes over a graph or a store, by pyshacl or by the shapes compiled to SPARQL.
 """

@@ -1,4 +1,4 @@
-"""Stage 7, validate: SHACL over the graph, reported in words.
+"""Validate: SHACL over the graph, reported in words.
 
 A thin wrapper over pyshacl with the bundled shapes.  The data graph is the
 union of all named graphs, because several shapes check links that cross
@@ -12,9 +12,9 @@ from functools import lru_cache
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from ofsted_kg.resources import data_dir
 from ofsted_kg.rdf.graph_files import union_graph
 from ofsted_kg.rdf.vocab import ID, derived_names, key_of_graph
+from ofsted_kg.resources import data_dir
 from ofsted_kg.validate.sparql_engine import validate_sparql
 from ofsted_kg.validate.violations import SH, Violation, load_shapes, short
 

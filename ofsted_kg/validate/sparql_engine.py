@@ -1,4 +1,4 @@
-"""Stage 7b, validate at scale: the bundled SHACL shapes compiled to SPARQL, run inside the store.
+"""Validate at scale: the bundled SHACL shapes compiled to SPARQL, run inside the store.
 
 pyshacl walks the graph from Python and needs minutes for a million triples;
 the same constraints written as SPARQL run inside Oxigraph (or a server) in

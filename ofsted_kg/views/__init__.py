@@ -1,3 +1,3 @@
-"""Stage 7, view: tidy tables from the graph, CSV and workbook exports, the data-to-insight summary, the
+"""View: tidy tables from the graph, CSV and workbook exports, the data-to-insight summary, the
 recommendation network, pictures, survival estimates, comparisons of two graphs, and explanations.
 """

@@ -1,4 +1,4 @@
-"""Stage 9b, view: the site's pictures, drawn by matplotlib at build time into SVG (no network, no script).
+"""View: the site's pictures, drawn by matplotlib at build time into SVG (no network, no script).
 
 Same data, same bytes: a fixed SVG hash salt, no date stamp, text kept as
 text.  Colours are Okabe & Ito's colour-blind-safe palette, and every line

@@ -1,4 +1,4 @@
-"""Stage 9b, view model: the site's national page and each authority's comparison with its neighbours and region.
+"""View model: the site's national page and each authority's comparison with its neighbours and region.
 
 Everything here comes from the shipped queries (``neighbours``, ``regions``,
 ``themes-by-year``, ``persistent-runs``, ``time-to-address``), so the pages say
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ofsted_kg.views.charts import survival_curves, yearly_lines
 from ofsted_kg.query.named import find_query, run
 from ofsted_kg.stores import Store
+from ofsted_kg.views.charts import survival_curves, yearly_lines
 from ofsted_kg.views.survival import Estimate, estimates, subjects
 from ofsted_kg.views.tables import Table, plain
 

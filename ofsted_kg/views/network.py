@@ -1,4 +1,4 @@
-"""Stage 9b, view: the follow-through network — visit → recommendation → follow-up → evidence finding.
+"""View: the follow-through network — visit → recommendation → follow-up → evidence finding.
 
 Built from the tidy tables (never raw triples), so it shows exactly what the
 CSV export and the HTML report show.  Nodes are IRIs with plain str/int/float

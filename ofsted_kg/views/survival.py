@@ -1,4 +1,4 @@
-"""Stage 9a, view data: how long recommendations take to be addressed, estimated with Kaplan–Meier.
+"""View data: how long recommendations take to be addressed, estimated with Kaplan–Meier.
 
 A recommendation is "at risk" from the visit that made it; the event is the
 first later visit that found it addressed.  Most recommendations have not (yet)

@@ -1,4 +1,4 @@
-"""Stage 9a, view data: the graph as tidy tables (visits, judgements, recommendations, follow-ups, evidence, findings).
+"""View data: the graph as tidy tables (visits, judgements, recommendations, follow-ups, evidence, findings).
 
 Every view — CSV export, HTML report, network picture — starts from these
 tables, which come from the SPARQL files in ``queries/tables/``.  One row is
@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Literal
 from rdflib.term import Identifier
 
 from ofsted_kg.query.named import parse_query_file
+from ofsted_kg.rdf.graph_files import atomic_write
 from ofsted_kg.resources import data_dir
 from ofsted_kg.stores import Store
-from ofsted_kg.rdf.graph_files import atomic_write
 
 TABLES = ("visits", "judgements", "recommendations", "follow-ups", "evidence", "findings")
 Value = str | int | float | bool | None

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-
 from regen import CASES, SNAPSHOT, case_dataset  # type: ignore[import-not-found]
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())

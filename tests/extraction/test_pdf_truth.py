@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from okg_paths import CORPUS_PDF
+
 from ofsted_kg.extract.authorities import resolve
 from ofsted_kg.extract.extractor import extract
 from ofsted_kg.extract.read import read_source

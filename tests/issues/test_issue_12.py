@@ -3,17 +3,17 @@ defect was seen; the corpus is Crown copyright, Open Government Licence v3.0).""
 from __future__ import annotations
 
 import pytest
+from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from okg_paths import CORPUS_PDF, SAMPLES, needs_corpus
 from ofsted_kg.extract.authorities import lookup, resolve
 from ofsted_kg.extract.extractor import extract
 from ofsted_kg.extract.meta import _names
 from ofsted_kg.extract.read import ReadError, Source, read_source
+from ofsted_kg.rdf.vocab import OKG, judgement_area
 from ofsted_kg.resources import shapes_file
 from ofsted_kg.validate.shacl import validate
-from ofsted_kg.rdf.vocab import OKG, judgement_area
 
 
 @pytest.mark.parametrize("printed, gss", [
@@ -49,7 +49,6 @@ def test_every_report_of_an_authority_resolves_to_it(folder, gss):
 
 def _text_report(name: str, body: str) -> Source:
     import hashlib
-
     from pathlib import Path
 
     return Source(Path(name), name, hashlib.sha256(body.encode()).hexdigest(), "text/plain", body, 1)

@@ -1,4 +1,4 @@
-"""Stage 9b, view model: the tidy tables regrouped per authority for the HTML report.
+"""View model: the tidy tables regrouped per authority for the HTML report.
 
 Pages need things the tables hold only implicitly: which later visits could
 have followed up a recommendation, the status in each (recommendation, later
@@ -17,10 +17,8 @@ from functools import lru_cache
 from rdflib import URIRef
 
 from ofsted_kg.rdf.pages import cite, pdf_link
+from ofsted_kg.rdf.vocab import GRADE, ID, REC_KIND, REVIEWED, STATUS, VISIT_CLASS, label, local_name, short_label, slug
 from ofsted_kg.views.tables import Table
-from ofsted_kg.rdf.vocab import (GRADE, ID, REC_KIND, REVIEWED, STATUS, VISIT_CLASS, label, local_name, short_label,
-    slug)
-
 
 STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
 STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",

@@ -1,4 +1,4 @@
-"""Stage 9b, view model of reviews: what people said of the machine's statuses, and what still needs a look.
+"""View model of reviews: what people said of the machine's statuses, and what still needs a look.
 
 The site shows the effective status everywhere (the recommendations table's ``currentStatus`` already takes
 the reviews); this module adds what a reader needs to trust it: which statuses a person set (who, when, why,
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ofsted_kg.views.html.model import Authority, Cell, Counts, Mark, Pending, Rec, Visit, quote
 from ofsted_kg.stores import Store
+from ofsted_kg.views.html.model import Authority, Cell, Counts, Mark, Pending, Rec, Visit, quote
 from ofsted_kg.views.tables import Table, read_table
+
 
 @dataclass(frozen=True)
 class ReviewViews:

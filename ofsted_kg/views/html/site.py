@@ -1,4 +1,4 @@
-"""Stage 9c, view: a static HTML site of recommendation follow-through that works offline from ``file://``.
+"""View: a static HTML site of recommendation follow-through that works offline from ``file://``.
 
 Pages are rendered by jinja2 templates shipped in ``ofsted_kg/views/html/templates``
 with autoescaping on, so report text can never inject markup.  The site
@@ -16,15 +16,25 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ofsted_kg.query.authority import UnknownAuthority, choose, from_rows
-from ofsted_kg.views.diff import Changes
 from ofsted_kg.files import FolderError, check_replaceable, output_folder, replace_folder
-from ofsted_kg.views.national import National, Row, comparisons, national
+from ofsted_kg.query.authority import UnknownAuthority, choose, from_rows
 from ofsted_kg.stores import Store
-from ofsted_kg.views.survival import FRAMEWORK_LABEL, HORIZONS
-from ofsted_kg.views.html.model import (STATUS_MARK, STATUS_ORDER, Authority, anchor, build_authorities, labels,
-    page_fields, page_name, timeline, years)
+from ofsted_kg.views.diff import Changes
+from ofsted_kg.views.html.model import (
+    STATUS_MARK,
+    STATUS_ORDER,
+    Authority,
+    anchor,
+    build_authorities,
+    labels,
+    page_fields,
+    page_name,
+    timeline,
+    years,
+)
 from ofsted_kg.views.html.reviews import ReviewViews, attach_reviews, read_review_views
+from ofsted_kg.views.national import National, Row, comparisons, national
+from ofsted_kg.views.survival import FRAMEWORK_LABEL, HORIZONS
 from ofsted_kg.views.tables import Table
 
 STATIC = ("report.css", "report.js")
