@@ -6,16 +6,8 @@ Each backend module registers the schemes it opens with :func:`register` when im
 registry does for its stores); importing them here, once, makes every scheme known to :func:`open_store`
 whichever module asks first.  The backends import only :mod:`ofsted_kg.stores.base`, never this package.
 """
-from ofsted_kg.stores.base import (
-                                   DEFAULT_STORE,
-                                   ReportEntry,
-                                   Selection,
-                                   Store,
-                                   StoreError,
-                                   open_store,
-                                   register,
-                                   schemes,
-)
+from ofsted_kg.stores.base import (DEFAULT_STORE, ReportEntry, Selection, Store, StoreError, open_store, register,
+                                   schemes)
 from ofsted_kg.stores.memory import MemoryStore
 from ofsted_kg.stores.oxigraph import OxigraphStore
 from ofsted_kg.stores.remote import RemoteStore
