@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ofsted_kg.derive.columns import Columns, Triple
 from ofsted_kg.derive.features import link_features, restated_by, status_features, visit_grades
 from ofsted_kg.derive.parameters import Parameters, load as load_parameters
 from ofsted_kg.derive.ranker import probabilities, ranker_rows
@@ -41,12 +43,12 @@ HEAD_WORDS = 14
 LSCB_SECTION = ("safeguarding children board", "lscb")
 
 
-def _column(g: Graph, predicate: URIRef) -> dict:
+def _column(g: Graph | Columns, predicate: URIRef) -> dict:
     """subject -> object for one predicate, read in one pass (far faster than a lookup per node)."""
     return dict(g.subject_objects(predicate))
 
 
-def load_items(data: Dataset) -> tuple[dict[URIRef, VisitInfo], list[Item], list[Item]]:
+def load_items(data: Dataset | Graph | Columns) -> tuple[dict[URIRef, VisitInfo], list[Item], list[Item]]:
     g = data  # default_union: triples of every named graph
     tagger = matcher()
     authority_of, text_of, visit_of = _column(g, OKG.authority), _column(g, OKG.text), _column(g, OKG.visit)
@@ -258,41 +260,52 @@ def follow_graph(data: Dataset) -> Graph:
     return graph
 
 
-def derive_follow_through(data: Dataset | Graph) -> Graph:
+def derive_follow_through(data: Dataset | Graph | Columns) -> Graph:
     """The follow-through graph of ``data`` (reports and links, read-only); pure, so units can run in parallel."""
-    visits, recs, findings = load_items(data)
-    follow_ups, current, repeated = link_items(visits, recs, findings)
     out = new_graph(FOLLOW_GRAPH)
-    tagger = matcher()
-    for fu in follow_ups:
-        node = URIRef(f"{fu.recommendation.iri}/follow-up/{fu.later.start}")
-        out.add((node, RDF.type, OKG.FollowUp))
-        out.add((node, OKG.recommendation, fu.recommendation.iri))
-        out.add((node, OKG.assessedAt, fu.later.iri))
-        out.add((node, OKG.status, STATUS[fu.status]))
-        out.add((node, OKG.confidence, decimal(fu.confidence)))
-        out.add((node, OKG.score, decimal(fu.evidence[0][1])))
-        for finding, _ in fu.evidence:
-            out.add((node, OKG.evidence, finding.iri))
-        out.add((node, OKG.primaryEvidence, fu.evidence[0][0].iri))
-        for theme in fu.themes:
-            out.add((node, OKG.matchedTheme, theme))
-        for cue in sorted(set(fu.cues)):
-            out.add((node, OKG.cue, Literal(cue)))
-        reason = (f"explicit statement: '{fu.explicit}'" if fu.explicit else
-                  "the fitted status model over weighed strength, weakness and movement cues, the later "
-                  "visit's grades and whether it re-recommends the point"
-                  if load_parameters().status_model is not None else "weighed strength and weakness cues")
-        names = ", ".join(tagger.labels[t] for t in fu.themes) or "no shared theme"
-        out.add((node, OKG.explanation, Literal(
-            f"{len(fu.evidence)} finding(s) of the later visit match (best score {fu.evidence[0][1]:.2f}; themes: {names}); "
-            f"status by {reason}.")))
-    for rec, status in current.items():
-        out.add((rec, OKG.currentStatus, STATUS[status]))
-    for later, earlier, score in repeated:
-        out.add((later.iri, OKG.repeats, earlier.iri))
-    for item in recs + findings:
-        for theme in item.themes:
-            out.add((item.iri, OKG.theme, theme))
+    for triple in follow_triples(data):
+        out.add(triple)
     return out
 
+
+def follow_triples(data: Dataset | Graph | Columns) -> Iterator[Triple]:
+    """The triples of the follow-through graph of ``data``: a build's workers serialise them with no rdflib graph
+    to fill first (:func:`~ofsted_kg.derive.columns.ntriples`), so the graph itself is only for other callers."""
+    visits, recs, findings = load_items(data)
+    follow_ups, current, repeated = link_items(visits, recs, findings)
+    tagger = matcher()
+    for fu in follow_ups:
+        yield from _follow_up_triples(fu, tagger.labels)
+    for rec, status in current.items():
+        yield rec, OKG.currentStatus, STATUS[status]
+    for later, earlier, score in repeated:
+        yield later.iri, OKG.repeats, earlier.iri
+    for item in recs + findings:
+        for theme in item.themes:
+            yield item.iri, OKG.theme, theme
+
+
+def _follow_up_triples(fu: FollowUp, labels: dict[URIRef, str]) -> Iterator[Triple]:
+    """One follow-up's node: what it assesses, where, its status and scores, evidence, themes, cues and reasons."""
+    node = URIRef(f"{fu.recommendation.iri}/follow-up/{fu.later.start}")
+    yield node, RDF.type, OKG.FollowUp
+    yield node, OKG.recommendation, fu.recommendation.iri
+    yield node, OKG.assessedAt, fu.later.iri
+    yield node, OKG.status, STATUS[fu.status]
+    yield node, OKG.confidence, decimal(fu.confidence)
+    yield node, OKG.score, decimal(fu.evidence[0][1])
+    for finding, _ in fu.evidence:
+        yield node, OKG.evidence, finding.iri
+    yield node, OKG.primaryEvidence, fu.evidence[0][0].iri
+    for theme in fu.themes:
+        yield node, OKG.matchedTheme, theme
+    for cue in sorted(set(fu.cues)):
+        yield node, OKG.cue, Literal(cue)
+    reason = (f"explicit statement: '{fu.explicit}'" if fu.explicit else
+              "the fitted status model over weighed strength, weakness and movement cues, the later "
+              "visit's grades and whether it re-recommends the point"
+              if load_parameters().status_model is not None else "weighed strength and weakness cues")
+    names = ", ".join(labels[t] for t in fu.themes) or "no shared theme"
+    yield node, OKG.explanation, Literal(
+        f"{len(fu.evidence)} finding(s) of the later visit match (best score {fu.evidence[0][1]:.2f}; themes: {names}); "
+        f"status by {reason}.")

@@ -38,6 +38,15 @@ SELECT ?visit ?authority ?class ?month WHERE {
   FILTER(?class != okg:Visit)
 }"""
 
+# All the three queries can match: triples with these predicates, and the rdf:type triples of the nodes they ask
+# the class of (visits, which have an authority, and references, which are mentioned in a report).  So a worker
+# hands linking only these (a few thousand triples) as an rdflib graph; tests/test_link.py checks that the
+# queries name no other predicate.
+QUERIED = frozenset(OKG[name] for name in (
+    "authority", "startDate", "endDate", "knownOnlyByReference", "describes", "publicationDate", "mentionedIn",
+    "referencedKind", "referencedMonth", "referencedYear", "referencedGrade"))
+TYPED_BY = frozenset((OKG.authority, OKG.mentionedIn))
+
 
 @lru_cache(maxsize=None)
 def _prepared(query: str) -> Query:
