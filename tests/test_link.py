@@ -1,10 +1,13 @@
 """Linking mentions of visits to the visits they mean (ofsted_kg.derive.links), on hand-made report graphs."""
 from __future__ import annotations
 
+import re
+
 from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.namespace import XSD
 
-from ofsted_kg.derive.links import derive_links
+from ofsted_kg.derive.columns import Columns
+from ofsted_kg.derive.links import PLACEHOLDERS, QUERIED, REFERENCES, TYPED_BY, VISITS, derive_links
 from ofsted_kg.rdf.vocab import OKG
 
 EX = Namespace("https://w3id.org/ofsted-kg/id/visit/E06000002/")
@@ -47,3 +50,23 @@ def test_an_earlier_visit_not_in_the_corpus_is_a_placeholder():
     (placeholder,) = set(links.objects(EX["inspection/2015-11-24/reference/earlier"], OKG.refersTo))
     assert (placeholder, OKG.knownOnlyByReference, Literal(True)) in links
     assert str(links.value(placeholder, OKG.startDate)) == "2011-07"
+
+
+def test_the_queries_read_only_the_predicates_a_worker_hands_them():
+    """A worker gives linking only QUERIED triples and the types of TYPED_BY's subjects (ofsted_kg.derive.columns):
+    a predicate added to a query and not to QUERIED would silently match nothing in a build."""
+    named = {OKG[name] for query in (VISITS, REFERENCES, PLACEHOLDERS) for name in re.findall(r"okg:(\w+)", query)}
+    classes = {OKG[name] for name in ("Visit", "VisitReference", "Inspection", "FocusedVisit", "MonitoringVisit",
+                                      "LSCBReview", "JointTargetedAreaInspection")}
+    assert named - classes == set(QUERIED)
+
+
+def test_linking_over_the_worker_s_few_triples_equals_linking_over_the_whole_graph():
+    for mention in (("self", "2016-01"), ("later", "2017-03"), ("earlier", "2011-07")):
+        whole = _report(mention, ("also", "2013-02"))
+        finding = EX["inspection/2015-11-24/finding/1"]  # what linking never reads
+        whole.add((finding, RDF.type, OKG.Finding)), whole.add((finding, OKG.text, Literal("Plans are weak.")))
+        columns = Columns.parse(whole.serialize(format="nt", encoding="utf-8"))
+        few = columns.graph(QUERIED, TYPED_BY)
+        assert len(few) < len(whole)
+        assert set(derive_links(few)) == set(derive_links(whole)), mention
