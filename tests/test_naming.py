@@ -26,7 +26,7 @@ from ofsted_kg.rdf.vocab import (
     short_label,
     visit_iri,
 )
-from ofsted_kg.views.html.model import labels
+from ofsted_kg.views.tables import labels
 from ofsted_kg.views.network import in_sentence, status_words, visit_words
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ofsted_kg"

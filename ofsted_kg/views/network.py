@@ -18,8 +18,8 @@ from networkx.readwrite.gexf import GEXFWriter
 
 from ofsted_kg.query.authority import UnknownAuthority, choose, from_rows
 from ofsted_kg.rdf.graph_files import atomic_write
-from ofsted_kg.rdf.vocab import STATUS, VISIT_CLASS, label, local_name, short_label
-from ofsted_kg.views.tables import Table
+from ofsted_kg.rdf.vocab import STATUS, VISIT_CLASS, local_name, short_label
+from ofsted_kg.views.tables import Table, labels
 
 FORMATS = (".graphml", ".gexf", ".svg", ".png")
 KINDS = ("visit", "recommendation", "follow-up", "finding")
@@ -38,9 +38,10 @@ LABEL_LIMIT = 400  # above this many nodes a picture shows no text labels: they 
 
 @lru_cache(maxsize=1)
 def status_words() -> dict[str, str]:
-    """The five statuses' names from the ontology, by local name: the legend's entries, and (in lower case) the
-    end of a follow-up's label."""
-    return {local_name(t): label(t) or local_name(t) for t in STATUS.values()}
+    """The five statuses' names (:func:`~ofsted_kg.views.tables.labels`, from the ontology), by local name: the
+    legend's entries, and (in lower case) the end of a follow-up's label."""
+    names = labels().status
+    return {local_name(t): names[local_name(t)] for t in STATUS.values()}
 
 
 @lru_cache(maxsize=1)

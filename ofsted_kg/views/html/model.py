@@ -9,16 +9,12 @@ the templates free of logic and lets tests check the model without a browser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-
-from rdflib import URIRef
 
 from ofsted_kg.rdf.pages import cite, pdf_link
-from ofsted_kg.rdf.vocab import GRADE, ID, REC_KIND, REVIEWED, STATUS, VISIT_CLASS, label, local_name, short_label, slug
-from ofsted_kg.views.tables import Table
+from ofsted_kg.rdf.vocab import ID, slug
+from ofsted_kg.views.tables import Table, labels
 
 STATUS_ORDER = ("Addressed", "PartiallyAddressed", "NotAddressed", "NoLaterEvidence", "AwaitingFollowUp")
 STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": "✗",
@@ -26,29 +22,6 @@ STATUS_MARK = {"Addressed": "✓", "PartiallyAddressed": "◐", "NotAddressed": 
 # Site pages sit one folder down (authority/, reports/).  The site holds no copy of the PDFs: a page link
 # points at the file name the graph records, beside index.html, where a user can put the PDFs.
 SITE_ROOT = "../"
-
-
-@dataclass(frozen=True)
-class Labels:
-    """What pages call statuses, visit kinds, recommendation kinds and grades, keyed by the terms' local names
-    ('PartiallyAddressed'), as the tables and templates key them."""
-
-    status: dict[str, str]
-    kind: dict[str, str]
-    rec_kind: dict[str, str]
-    grade: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def labels() -> Labels:
-    """The labels, read from the ontology once per process rather than written out again here: each term's
-    name, but a grade's short name ('Requires improvement', not Ofsted's full 'Requires improvement to be
-    good'), as pages always showed it."""
-    def names(terms: Iterable[URIRef], pick: Callable[[URIRef], str | None]) -> dict[str, str]:
-        return {local_name(t): pick(t) or local_name(t) for t in terms}
-
-    return Labels(status=names([*STATUS.values(), *REVIEWED.values()], label), kind=names(VISIT_CLASS.values(), label),
-                  rec_kind=names(REC_KIND.values(), label), grade=names(GRADE.values(), short_label))
 
 
 def page_name(iri: str) -> str:

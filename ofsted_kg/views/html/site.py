@@ -26,7 +26,6 @@ from ofsted_kg.views.html.model import (
     Authority,
     anchor,
     build_authorities,
-    labels,
     page_fields,
     page_name,
     timeline,
@@ -35,7 +34,7 @@ from ofsted_kg.views.html.model import (
 from ofsted_kg.views.html.reviews import ReviewViews, attach_reviews, read_review_views
 from ofsted_kg.views.national import National, Row, comparisons, national
 from ofsted_kg.views.survival import FRAMEWORK_LABEL, HORIZONS
-from ofsted_kg.views.tables import Table
+from ofsted_kg.views.tables import Table, labels
 
 STATIC = ("report.css", "report.js")
 
