@@ -22,8 +22,8 @@ from ofsted_kg.extract.extractor import extract
 from ofsted_kg.extract.model import BuiltReport, Extraction
 from ofsted_kg.extract.read import PDF_SUFFIXES, TEXT_SUFFIXES, ReadError, read_source
 from ofsted_kg.pipeline.update import Made, Update, update_store
-from ofsted_kg.rdf.graph_files import new_dataset
-from ofsted_kg.rdf.mapping import report_iri, to_graph
+from ofsted_kg.rdf.graph_files import graph_nquads, new_dataset
+from ofsted_kg.rdf.mapping import report_iri, report_triples
 from ofsted_kg.review.records import Review
 from ofsted_kg.stores import MemoryStore, Store
 
@@ -73,7 +73,7 @@ def extract_all(files: list[Path], jobs: int = 1, progress: Callable[[Path], Non
 
 
 def make_report(task: tuple[Path, list[str]]) -> Made | tuple[str, str]:
-    """Read, extract and map one file to its report graph, as N-Triples, in the worker that read it.
+    """Read, extract and map one file to its report graph, as N-Quads, in the worker that read it.
 
     Mapping and serialising here, not in the parent, spreads them over the
     workers, and what crosses back is bytes the store parses natively: the
@@ -83,9 +83,8 @@ def make_report(task: tuple[Path, list[str]]) -> Made | tuple[str, str]:
     result = extract_file(path)
     if isinstance(result, tuple):
         return result
-    graph = to_graph(result, names)
-    return Made(BuiltReport.of(result), str(report_iri(result)), tuple(names),
-                graph.serialize(format="nt", encoding="utf-8"))
+    graph = str(report_iri(result))
+    return Made(BuiltReport.of(result), graph, tuple(names), *graph_nquads(report_triples(result, names), graph))
 
 
 def make_reports(tasks: list[tuple[Path, list[str]]], jobs: int = 1,

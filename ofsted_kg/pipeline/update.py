@@ -6,7 +6,7 @@ store knows for the same authority but with other bytes replaces that
 report; a second name for known bytes is recorded beside the first.
 
 Memory does not grow with the corpus: each report's graph reaches the store
-as N-Triples bytes as soon as a worker has made it, and linking and
+as N-Quads bytes as soon as a worker has made it, and linking and
 follow-through are derived authority by authority from what the store holds,
 each in a worker that sees that authority's reports only, into its own two
 named graphs.  So only authorities whose reports changed are re-linked, and
@@ -52,16 +52,18 @@ from ofsted_kg.stores.base import ReportEntry, Selection, Store
 
 @dataclass(frozen=True)
 class Made:
-    """One report made by a worker: what the summary needs, its graph's name, file names, and N-Triples."""
+    """One report made by a worker: what the summary needs, its graph's name, file names, and its graph as
+    N-Quads (how many)."""
 
     built: BuiltReport
     graph: str
     files: tuple[str, ...]
-    triples: bytes
+    quads: bytes
+    size: int
 
 
 Maker = Callable[[list[tuple[Path, list[str]]]], Iterable]  # (file, names) -> Made | (file, reason), in order
-BATCH = 40_000  # N-Triples lines stored at once: large enough for Oxigraph's bulk loader, small in memory
+BATCH = 40_000  # N-Quads lines stored at once: large enough for Oxigraph's bulk loader, small in memory
 
 
 @dataclass
@@ -160,7 +162,7 @@ def _store_reports(store: Store, results: Iterable[tuple[list[Path], object]], d
         if keys - marked:
             marked.update(keys)
             _mark_pending(store, marked)
-        store.put(batch)
+        store.put_new(b"".join(batch.values()), list(batch))
         batch.clear()
 
     lines = 0
@@ -173,8 +175,8 @@ def _store_reports(store: Store, results: Iterable[tuple[list[Path], object]], d
             done.sources[result.built.sha256] = str(min(paths, key=lambda p: p.name))
             done.built.append(result.built)
             new[result.graph] = result.files
-            batch[result.graph] = result.triples
-            lines += result.triples.count(b"\n")
+            batch[result.graph] = result.quads
+            lines += result.size
             if lines >= BATCH:
                 flush()
                 lines = 0

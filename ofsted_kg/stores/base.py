@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.term import Identifier
 
 from ofsted_kg.rdf.graph_files import save
@@ -80,6 +80,15 @@ class Store(ABC):
     @abstractmethod
     def put(self, graphs: dict[str, Triples]) -> None:
         """Replace each named graph by the given triples."""
+
+    def put_new(self, nquads: bytes, names: list[str]) -> None:
+        """Store the graphs ``names``, given together as one N-Quads document (what build workers make).
+
+        Backends that can load N-Quads as they are override this (Oxigraph
+        bulk-loads them); here they are parsed and put graph by graph."""
+        data = Dataset()
+        data.parse(data=nquads, format="nquads")
+        self.put({name: data.graph(URIRef(name)) for name in names})
 
     @abstractmethod
     def drop(self, names: list[str]) -> None:

@@ -98,16 +98,29 @@ class OxigraphStore(Store):
         and the next writer drops those (possibly partial) graphs.  They are
         all new, so nothing stored before is touched."""
         new = sorted(n for n in graphs if not self.store.contains_named_graph(ox.NamedNode(n)))
-        if sum(_size(graphs[n]) for n in new) < BULK_MIN:  # one transaction is as fast, and leaves no small files
-            self.store.load(_nquads(new, graphs), format=ox.RdfFormat.N_QUADS)
-        else:
-            self.store.extend([ox.Quad(JOURNAL, INCOMPLETE, ox.NamedNode(n), JOURNAL) for n in new])
-            self.store.bulk_load(_nquads(new, graphs), format=ox.RdfFormat.N_QUADS)
-            self.store.remove_graph(JOURNAL)
-            self._bulk_loaded = True
+        if new:
+            self._load_new(_nquads(new, graphs), new, sum(_size(graphs[n]) for n in new))
         for name in sorted(set(graphs) - set(new)):
             data = b"".join(f"{q.subject} {q.predicate} {q.object} .\n".encode() for q in _quads(name, graphs[name]))
             self.store.update(f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data.decode()} }} }}")
+
+    def put_new(self, nquads: bytes, names: list[str]) -> None:
+        """New graphs' N-Quads loaded as they are, parsed by Oxigraph only (graphs the store has go through
+        :meth:`put`, which replaces them)."""
+        if any(self.store.contains_named_graph(ox.NamedNode(n)) for n in names):
+            super().put_new(nquads, names)
+        else:
+            self._load_new(nquads, sorted(names), nquads.count(b"\n"))
+
+    def _load_new(self, nquads: bytes, names: list[str], size: int) -> None:
+        """Load quads of graphs the store does not hold: bulk-loaded under the journal when many."""
+        if size < BULK_MIN:  # one transaction is as fast, and leaves no small files
+            self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
+            return
+        self.store.extend([ox.Quad(JOURNAL, INCOMPLETE, ox.NamedNode(n), JOURNAL) for n in names])
+        self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        self.store.remove_graph(JOURNAL)
+        self._bulk_loaded = True
 
     def _recover(self) -> None:
         """Drop the graphs a killed writer was bulk-loading (see :meth:`put`)."""
