@@ -46,7 +46,7 @@ def pair_features(rec: Item, finding: Item, unit: Unit, parts: tuple, item: Weig
 def ranker_rows(rec: Item, findings: list[Item], unit: Unit, parts: list[tuple]) -> list[list[float]]:
     """Each finding's features, and the chief ones again as the gap to the best finding of the same visit:
     a reader quotes the finding that speaks to the item most among those the visit has."""
-    item, subject = Weighed(rec.terms, unit.bm25.idf), Weighed(rec.head, unit.bm25.idf)
+    item, subject = unit.bm25.weighed(rec.terms), unit.bm25.weighed(rec.head)
     rows = [pair_features(rec, f, unit, p, item, subject) for f, p in zip(findings, parts)]
     if not rows:
         return []

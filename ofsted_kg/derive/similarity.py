@@ -47,8 +47,14 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """The stemmed content words of ``text``: possessive 's dropped, hyphenated words joined, stop words and
     words under three letters left out."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Cached: linking reads a finding's sentences twice (its evidence, then its status cues)."""
     found = words(folded(text).replace("'s", ""), WORD)
-    return [stem(w) for w in (w.replace("-", "") for w in found) if w not in STOP and len(w) > 2]
+    return tuple(stem(w) for w in (w.replace("-", "") for w in found) if w not in STOP and len(w) > 2)
 
 
 @dataclass
@@ -68,6 +74,26 @@ class BM25:
         self.n = len(self.documents)
         self.tf = [Counter(d) for d in self.documents]
         self._idf: dict[str, float] = {}
+        self._weighed: dict[tuple[str, ...], Weighed] = {}
+        self._queries: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+
+    def weighed(self, terms: list[str]) -> Weighed:
+        """``terms`` weighed by this collection's IDF, once: a recommendation is measured against every
+        finding of its authority's later visits."""
+        key = tuple(terms)
+        found = self._weighed.get(key)
+        if found is None:
+            found = self._weighed[key] = Weighed(terms, self.idf)
+        return found
+
+    def _query(self, query: list[str]) -> list[tuple[str, float]]:
+        """The query's distinct terms with their IDF, in the order ``set(query)`` gives (cached, so every
+        sum below adds the same numbers in the same order as it would over a fresh set)."""
+        key = tuple(query)
+        found = self._queries.get(key)
+        if found is None:
+            found = self._queries[key] = [(t, self.idf(t)) for t in set(query)]
+        return found
 
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
@@ -82,19 +108,19 @@ class BM25:
         Normalising by the few most telling words, not all of them, keeps a long
         recommendation from scoring low just because it says more.
         """
-        terms = set(query)
+        terms = self._query(query)
         if not terms:
             return 0.0
-        weights = sorted((self.idf(t) for t in terms), reverse=True)[:top]
-        found = sum(self.idf(t) for t in terms if t in self.tf[index])
+        weights = sorted((w for _, w in terms), reverse=True)[:top]
+        tf = self.tf[index]
+        found = sum(w for t, w in terms if t in tf)
         return min(1.0, found / sum(weights))
 
     def score(self, query: list[str], index: int) -> float:
         """BM25 of document ``index`` for ``query``, divided by the query's best possible score (0..1)."""
         tf, length = self.tf[index], len(self.documents[index])
         total = best = 0.0
-        for term in set(query):
-            idf = self.idf(term)
+        for term, idf in self._query(query):
             best += idf * (self.k1 + 1)
             f = tf.get(term, 0)
             if f:
@@ -117,5 +143,8 @@ class Weighed:
 
 
 def overlap(a: list[str], b: list[str], idf) -> float:
-    """IDF-weighted share of ``a``'s distinct terms also in ``b`` (used for restated recommendations)."""
-    return Weighed(a, idf).share(set(b))
+    """IDF-weighted share of ``a``'s distinct terms also in ``b`` (used for restated recommendations); ``a``
+    weighed once per collection when ``idf`` is a :class:`BM25`'s."""
+    owner = getattr(idf, "__self__", None)
+    weighed = owner.weighed(a) if isinstance(owner, BM25) else Weighed(a, idf)
+    return weighed.share(set(b))
