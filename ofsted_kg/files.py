@@ -21,7 +21,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -174,19 +174,32 @@ def write_sorted_lines(out: BinaryIO, write: Callable[[BinaryIO], None], near: P
         raw = Path(scratch) / "unsorted"
         with open(raw, "wb") as fh:
             write(fh)
-        runs: list[Path] = []
         with open(raw, "rb") as fh:
-            while chunk := list(itertools.islice(fh, run)):
-                runs.append(Path(scratch) / f"run{len(runs)}")
-                runs[-1].write_bytes(b"".join(sorted({line.rstrip(b"\n") + b"\n" for line in chunk if line.strip()})))
+            runs = sorted_runs(fh, Path(scratch), "run", run)
         raw.unlink()
-        handles = [open(r, "rb") for r in runs]  # noqa: SIM115 - closed below
-        try:
-            last = None
-            for line in heapq.merge(*handles):
-                if line != last:
-                    out.write(line)
-                    last = line
-        finally:
-            for handle in handles:
-                handle.close()
+        merge_runs(out, runs)
+
+
+def sorted_runs(lines: Iterable[bytes], scratch: Path, tag: str, run: int = 200_000) -> list[Path]:
+    """``lines`` sorted ``run`` at a time into files ``scratch/TAG-N`` (each sorted, without duplicates), for
+    :func:`merge_runs`; several producers can each make their own runs, in parallel, under their own tags."""
+    runs: list[Path] = []
+    iterator = iter(lines)
+    while chunk := list(itertools.islice(iterator, run)):
+        runs.append(scratch / f"{tag}-{len(runs)}")
+        runs[-1].write_bytes(b"".join(sorted({line.rstrip(b"\n") + b"\n" for line in chunk if line.strip()})))
+    return runs
+
+
+def merge_runs(out: BinaryIO, runs: list[Path]) -> None:
+    """Sorted run files merged into ``out``, each line once."""
+    handles = [open(r, "rb") for r in runs]  # noqa: SIM115 - closed below
+    try:
+        last = None
+        for line in heapq.merge(*handles):
+            if line != last:
+                out.write(line)
+                last = line
+    finally:
+        for handle in handles:
+            handle.close()

@@ -471,3 +471,20 @@ def test_next_writer_drops_graphs_a_killed_bulk_write_left_partial(tmp_path, see
     with OxigraphStore(path, write=True) as store:
         assert partial.value not in store.graph_names() and JOURNAL.value not in store.graph_names()
         assert oxigraph_dump(store, tmp_path) == seed_nquads
+
+
+def test_a_dump_split_over_worker_processes_equals_one_sorted_dump(tmp_path):
+    """An on-disk store's N-Quads are dumped and sorted by two workers, graph by graph; the default graph's
+    triples too.  The bytes equal the one-process dump of the same quads (an in-memory store's path)."""
+    quads = [ox.Quad(ox.NamedNode(f"urn:x:s{i % 7}"), ox.NamedNode("urn:x:p"), ox.Literal(f'line "{i}"\nnext'),
+                     ox.NamedNode(f"urn:x:g{i % 5}")) for i in range(400)]
+    quads.append(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("in the default graph")))
+    with OxigraphStore(tmp_path / "store", write=True) as store:
+        store.store.extend(quads)
+    with OxigraphStore(tmp_path / "store") as store:
+        split = store.dump(tmp_path / "split.nq").read_bytes()
+    memory = OxigraphStore.in_memory()
+    memory.store.extend(quads)
+    assert split == memory.dump(tmp_path / "one.nq").read_bytes()
+    assert split.count(b"\n") == len(quads) and b'"in the default graph" .\n' in split
+    assert not list(tmp_path.glob(".ofsted-kg-sort.*"))  # the workers' runs are removed
