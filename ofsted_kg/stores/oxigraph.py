@@ -220,7 +220,8 @@ def _sorted_dump(out: BinaryIO, path: Path, graphs: list[str | None], near: Path
     graph, both run on every core (the workers open the store read-only)."""
     with tempfile.TemporaryDirectory(prefix=".ofsted-kg-sort.", dir=near) as scratch:
         shares = [graphs[i::jobs] for i in range(jobs)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        # spawned, not forked: a child forked from a process with RocksDB open can hang opening the store
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             found = pool.map(_graph_runs, [str(path)] * jobs, shares, [scratch] * jobs, [f"w{i}" for i in range(jobs)])
             runs = [Path(run) for share in found for run in share]
         merge_runs(out, runs)
