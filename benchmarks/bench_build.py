@@ -235,7 +235,7 @@ def _print(rows, floor, floor1, pages, sizes, queries, same, incremental) -> Non
     for name, (seconds, count) in queries.items():
         print(f"  {name:45s} {seconds:7.3f} s  {count:6d} rows")
     build, file_build = rows["build --store oxigraph:PATH --jobs 2"][0], rows["build -o FILE.nq --jobs 2"][0]
-    peak = max(mb for _wall, mb, _note in rows.values())
+    peak = max(mb for name, (_wall, mb, _note) in rows.items() if not name.startswith("Oxigraph alone"))
     first, last = sizes[0], sizes[-1]
     growth = (last[2] / last[1]) / (first[2] / first[1])
     ft_one = queries.get("follow-through (Leicester)", (float("nan"),))[0]
@@ -255,7 +255,8 @@ def _print(rows, floor, floor1, pages, sizes, queries, same, incremental) -> Non
           f"dumping them {dump / floor:.2f}x; with the floor's text extraction on two cores, the build cannot go under "
           f"{max(load, (floor1 + load) / 2) / floor:.2f}x were every other stage free)")
     line(f"time per page flat from {first[0]} to {last[0]} PDFs: {growth:.2f}x (flat: <= 1.2x)", growth <= 1.2)
-    line(f"no process above 1 GB: largest {peak:.0f} MiB", peak <= 1024)
+    line(f"no process of ofsted-kg above 1 GB: largest {peak:.0f} MiB (the 'Oxigraph alone' rows are not ofsted-kg: "
+         f"Oxigraph's loader given the whole file at once)", peak <= 1024)
     line(f"add one report <= 3 s: {add[0]:.1f} s, the whole 'ofsted-kg build FILE --store' process", add[0] <= 3)
     line(f"the store after adding it byte-identical to the full build: {incremental}", incremental)
     line(f"file build and store export byte-identical: {same}", same)
