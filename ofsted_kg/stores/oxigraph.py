@@ -234,10 +234,7 @@ def _graph_runs(path: str, graphs: list[str | None], scratch: str, tag: str) -> 
     def lines() -> Iterator[bytes]:
         for name in graphs:
             data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name) if name else ox.DefaultGraph())
-            label = f" <{name}> .".encode() if name else b" ."
-            for line in (data or b"").split(b"\n"):
-                if line.strip():
-                    yield line.rstrip()[:-1].rstrip() + label
+            yield from _in_graph(data or b"", name)
     return [str(run) for run in sorted_runs(lines(), Path(scratch), tag)]
 
 
@@ -274,9 +271,14 @@ def _nquads(names: list[str], graphs: dict[str, Triples]) -> bytes:
             triples = b"\n".join(sorted((ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
                                                         for q in _quads(name, triples)),
                                                        format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")))
-        label = f" <{name}> .".encode()
-        out.extend(line.rstrip()[:-1].rstrip() + label for line in triples.split(b"\n") if line.strip())
+        out.extend(_in_graph(triples, name))
     return b"\n".join(out) + b"\n"
+
+
+def _in_graph(ntriples: bytes, name: str | None) -> Iterator[bytes]:
+    """Each N-Triples line as an N-Quads line of graph ``name`` (None: the default graph), without its newline."""
+    label = f" <{name}> .".encode() if name else b" ."
+    return (line.rstrip()[:-1].rstrip() + label for line in ntriples.split(b"\n") if line.strip())
 
 
 def _quads(name: str, triples: Triples) -> Iterator[ox.Quad]:
